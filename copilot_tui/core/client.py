@@ -1,0 +1,266 @@
+"""CopilotClient: many independent sessions served by one shared worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from copilot_tui.core.config import Config, config_from_dict, load_config
+from copilot_tui.core.errors import CopilotError, SessionExistsError, SessionNotFoundError
+from copilot_tui.core.ids import new_session_id, validate_session_id
+from copilot_tui.core.inputs import SessionOptions, checked_model, session_options
+from copilot_tui.core.metadata import ModelInfo, SessionMetadata
+from copilot_tui.core.providers import ProviderSet, list_provider_models
+from copilot_tui.core.runtime import ClientRuntime, open_runtime
+from copilot_tui.core.session import CopilotSession
+from copilot_tui.core.store import SearchHit, StoredSession
+
+
+class CopilotClient:
+    """The entry point: creates, resumes, lists and deletes sessions.
+
+    Args:
+        config: a `Config`, a dict shaped like config.toml, or None to read the
+            user's config file (defaults when it is absent).
+        transport: an httpx transport to use instead of the network (tests).
+        environ: the environment to read provider variables and API keys from.
+    """
+
+    def __init__(
+        self,
+        config: Config | Mapping[str, Any] | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        if config is None:
+            config = load_config()
+        elif not isinstance(config, Config):
+            config = config_from_dict(config)
+        self._config = config
+        self._environ = dict(os.environ if environ is None else environ)
+        self._transport = transport
+        self._runtime: ClientRuntime | None = None
+        self._start_lock = asyncio.Lock()
+        self._sessions: dict[str, CopilotSession] = {}
+        self._models: list[ModelInfo] | None = None
+        self.model_errors: list[str] = []
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the store and the connection pool (and the demo model if needed)."""
+        async with self._start_lock:
+            if self._runtime is None:
+                self._runtime = await open_runtime(self._config, self._environ, self._transport)
+
+    async def stop(self) -> None:
+        """Abort every running turn (partial replies kept) and close everything."""
+        async with self._start_lock:
+            runtime, self._runtime = self._runtime, None
+            if runtime is None:
+                return
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+            await asyncio.gather(*(session.close_quietly() for session in sessions))
+            await runtime.close()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- what it knows ----------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def providers(self) -> ProviderSet:
+        return self._started().providers
+
+    @property
+    def is_demo(self) -> bool:
+        """True when no provider is configured and the offline demo model answers."""
+        return self._started().demo is not None
+
+    @property
+    def open_sessions(self) -> tuple[CopilotSession, ...]:
+        return tuple(self._sessions.values())
+
+    # -- sessions ---------------------------------------------------------------------
+
+    async def create_session(
+        self,
+        options: Mapping[str, Any] | None = None,
+        /,
+        *,
+        model: str | None = None,
+        session_id: str | None = None,
+        system_message: str | None = None,
+        title: str | None = None,
+    ) -> CopilotSession:
+        """Create a session: `create_session({"model": ...})` or `create_session(model=...)`.
+
+        Raises:
+            InvalidSessionIdError: a custom id breaks the id rules.
+            SessionExistsError: a session with that id already exists.
+        """
+        wanted = session_options(
+            options, model=model, session_id=session_id, system_message=system_message, title=title
+        )
+        runtime = await self._ensure_started()
+        sid = (
+            new_session_id()
+            if wanted.session_id is None
+            else validate_session_id(wanted.session_id)
+        )
+        chosen_model = await self._model_for(wanted)
+        if sid in self._sessions:
+            raise _exists(sid)
+        await runtime.services.store.run(lambda store: _create(store, sid, chosen_model, wanted))
+        return self._open(sid, chosen_model, wanted.title or "", wanted.system_message, [])
+
+    async def resume_session(self, session_id: str) -> CopilotSession:
+        """The live session with its history; the same object if it is already open."""
+        runtime = await self._ensure_started()
+        validate_session_id(session_id)
+        if session_id in self._sessions:
+            return self._sessions[session_id]
+        stored, events = await runtime.services.store.run(lambda s: _load(s, session_id))
+        if session_id in self._sessions:  # resumed concurrently while we were loading
+            return self._sessions[session_id]
+        meta = stored.metadata
+        return self._open(session_id, meta.model, meta.title, stored.system_message, events)
+
+    async def list_sessions(self) -> list[SessionMetadata]:
+        """Every stored session, most recently modified first."""
+        runtime = await self._ensure_started()
+        return await runtime.services.store.run(lambda store: store.list_sessions())
+
+    async def get_last_session_id(self) -> str | None:
+        runtime = await self._ensure_started()
+        return await runtime.services.store.run(lambda store: store.last_session_id())
+
+    async def delete_session(self, session_id: str) -> None:
+        """Delete a session and its history for good (an open one is closed first)."""
+        runtime = await self._ensure_started()
+        live = self._sessions.pop(session_id, None)
+        if live is not None:
+            await live.close_quietly()
+        if not await runtime.services.store.run(lambda store: store.delete_session(session_id)):
+            raise _not_found(session_id)
+
+    async def rename_session(self, session_id: str, title: str) -> None:
+        runtime = await self._ensure_started()
+        if session_id in self._sessions:
+            await self._sessions[session_id].set_title(title)
+        else:
+            await runtime.services.store.run(lambda store: store.set_title(session_id, title))
+
+    async def search_messages(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over every stored message, best match first."""
+        runtime = await self._ensure_started()
+        return await runtime.services.store.run(lambda store: store.search(query, limit=limit))
+
+    async def list_models(self, *, refresh: bool = False) -> list[ModelInfo]:
+        """The models the providers report (asked once, then cached)."""
+        runtime = await self._ensure_started()
+        if self._models is None or refresh:
+            services = runtime.services
+            models, errors = await list_provider_models(
+                services.http, services.providers, timeouts=services.timeouts, environ=self._environ
+            )
+            if errors and not models:
+                raise errors[0]
+            self._models, self.model_errors = models, [error.message for error in errors]
+        return list(self._models)
+
+    # -- inside -----------------------------------------------------------------------
+
+    def _started(self) -> ClientRuntime:
+        if self._runtime is None:
+            raise CopilotError("the client is not started; call await client.start()")
+        return self._runtime
+
+    async def _ensure_started(self) -> ClientRuntime:
+        # Like the SDK's auto_start: using a client starts it.
+        await self.start()
+        return self._started()
+
+    async def _model_for(self, wanted: SessionOptions) -> str:
+        if wanted.model:
+            return checked_model(wanted.model)
+        configured = self.providers.configured_default_model()
+        if configured:
+            return configured
+        default = self.providers.default.name
+        offered = [m for m in await self.list_models() if m.provider == default]
+        if not offered:
+            raise CopilotError(
+                f"no model to use: provider '{default}' lists none; "
+                "set default_model in config.toml or pass model="
+            )
+        return offered[0].id
+
+    def _open(
+        self, session_id: str, model: str, title: str, system_message: str | None, events: list[Any]
+    ) -> CopilotSession:
+        session = CopilotSession(
+            self._started().services,
+            session_id=session_id,
+            model=model,
+            title=title,
+            system_message=system_message,
+            events=events,
+            on_close=self._forget,
+        )
+        self._sessions[session_id] = session
+        return session
+
+    def _forget(self, session: CopilotSession) -> None:
+        if self._sessions.get(session.session_id) is session:
+            del self._sessions[session.session_id]
+
+
+def _create(store: Any, session_id: str, model: str, wanted: SessionOptions) -> None:
+    try:
+        store.create_session(
+            session_id, model=model, title=wanted.title or "", system_message=wanted.system_message
+        )
+    except SessionExistsError:
+        raise _exists(session_id) from None
+
+
+def _load(store: Any, session_id: str) -> tuple[StoredSession, list[Any]]:
+    stored = store.get_session(session_id)
+    if stored is None:
+        raise _not_found(session_id)
+    # Nothing in this process streams it, so a reply still marked streaming was cut off.
+    store.mark_interrupted(session_id)
+    return stored, store.load_events(session_id)
+
+
+def _exists(session_id: str) -> SessionExistsError:
+    return SessionExistsError(
+        f"session '{session_id}' already exists; resume_session('{session_id}') opens it"
+    )
+
+
+def _not_found(session_id: str) -> SessionNotFoundError:
+    return SessionNotFoundError(
+        f"no session '{session_id}'; list_sessions() shows the stored sessions"
+    )

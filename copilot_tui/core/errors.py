@@ -1,0 +1,88 @@
+"""The library's exceptions: each carries one line a user can act on.
+
+`CopilotError` derives from `RuntimeError` so code written for the Copilot SDK
+(`except RuntimeError:` around `resume_session`) keeps working.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CopilotError(RuntimeError):
+    """Base class of every error the library raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(CopilotError):
+    """The config file cannot be read or holds something we cannot use."""
+
+    def __init__(
+        self, path: Path | str, problem: str, *, line: int | None = None, key: str | None = None
+    ) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        what = f" key '{key}':" if key else ""
+        super().__init__(f"{where}:{what} {problem}")
+        self.path = Path(path)
+        self.line = line
+        self.key = key
+        self.problem = problem
+
+
+class InvalidSessionIdError(CopilotError, ValueError):
+    """A custom session id does not follow the id rules."""
+
+
+class SessionExistsError(CopilotError):
+    """A session with that id is already stored."""
+
+
+class SessionNotFoundError(CopilotError):
+    """No stored session has that id."""
+
+
+class SessionClosedError(CopilotError):
+    """The session was disconnected or deleted; resume it to use it again."""
+
+
+class StoreError(CopilotError):
+    """The session store cannot be opened or written."""
+
+
+class ProviderError(CopilotError):
+    """A model server refused, failed or sent something we cannot parse.
+
+    `error_type` is one of: authentication, permission, not_found, context_length,
+    bad_request, rate_limit, server, timeout, connection, protocol, configuration.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_type: str,
+        status_code: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.status_code = status_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class SessionEventError(CopilotError):
+    """Raised by `send_and_wait` when the turn ended with a `session.error` event."""
+
+    def __init__(self, message: str, *, error_type: str, status_code: int | None) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.status_code = status_code
+
+
+class InvalidArgumentError(CopilotError, ValueError):
+    """An API call got an option or value it does not support."""
