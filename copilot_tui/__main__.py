@@ -1,18 +1,16 @@
-"""The `copilot-tui` command."""
+"""The `copilot-tui` command: `python -m copilot_tui` and the installed script."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
+from copilot_tui.cli import run
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Until the terminal UI lands, say so; the library is usable today."""
-    print(
-        "copilot-tui: the terminal UI is coming; the library works now: "
-        "from copilot_tui import CopilotClient"
-    )
-    return 0
+    """Run `copilot-tui` with `argv` (default: the process's arguments); return the exit status."""
+    return run(argv)
 
 
 if __name__ == "__main__":

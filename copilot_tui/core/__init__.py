@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         SessionTitleChangedEvent,
         UserMessageEvent,
     )
-    from copilot_tui.core.metadata import ModelInfo, SessionMetadata
+    from copilot_tui.core.metadata import ModelInfo, SessionMetadata, SessionRecord
     from copilot_tui.core.session import CopilotSession
 
 _EXPORTS = {
@@ -65,6 +65,7 @@ _EXPORTS = {
     "SessionInfoEvent": "copilot_tui.core.events",
     "SessionMetadata": "copilot_tui.core.metadata",
     "SessionNotFoundError": "copilot_tui.core.errors",
+    "SessionRecord": "copilot_tui.core.metadata",
     "SessionTitleChangedEvent": "copilot_tui.core.events",
     "StoreError": "copilot_tui.core.errors",
     "UserMessageEvent": "copilot_tui.core.events",
@@ -96,6 +97,7 @@ __all__ = [
     "SessionInfoEvent",
     "SessionMetadata",
     "SessionNotFoundError",
+    "SessionRecord",
     "SessionTitleChangedEvent",
     "StoreError",
     "UserMessageEvent",

@@ -12,13 +12,14 @@ import httpx
 
 from copilot_tui.core.config import Config, config_from_dict, load_config
 from copilot_tui.core.errors import CopilotError, SessionExistsError, SessionNotFoundError
+from copilot_tui.core.events import SessionEvent
 from copilot_tui.core.ids import new_session_id, validate_session_id
 from copilot_tui.core.inputs import SessionOptions, checked_model, session_options
-from copilot_tui.core.metadata import ModelInfo, SessionMetadata
+from copilot_tui.core.metadata import ModelInfo, SessionMetadata, SessionRecord
 from copilot_tui.core.providers import ProviderSet, list_provider_models
 from copilot_tui.core.runtime import ClientRuntime, open_runtime
 from copilot_tui.core.session import CopilotSession
-from copilot_tui.core.store import SearchHit, StoredSession
+from copilot_tui.core.store import SearchHit, SessionStore, StoredSession
 
 
 class CopilotClient:
@@ -146,6 +147,15 @@ class CopilotClient:
         meta = stored.metadata
         return self._open(session_id, meta.model, meta.title, stored.system_message, events)
 
+    async def read_session(self, session_id: str) -> SessionRecord:
+        """A stored session's metadata and history, without opening it (for exports)."""
+        runtime = await self._ensure_started()
+        live = self._sessions.get(session_id)
+        stored, events = await runtime.services.store.run(lambda s: _read(s, session_id))
+        if live is not None:  # the live history includes what is still streaming
+            events = list(live.get_events())
+        return SessionRecord(stored.metadata, stored.system_message, events)
+
     async def list_sessions(self) -> list[SessionMetadata]:
         """Every stored session, most recently modified first."""
         runtime = await self._ensure_started()
@@ -217,7 +227,12 @@ class CopilotClient:
         return offered[0].id
 
     def _open(
-        self, session_id: str, model: str, title: str, system_message: str | None, events: list[Any]
+        self,
+        session_id: str,
+        model: str,
+        title: str,
+        system_message: str | None,
+        events: list[SessionEvent],
     ) -> CopilotSession:
         session = CopilotSession(
             self._started().services,
@@ -236,7 +251,7 @@ class CopilotClient:
             del self._sessions[session.session_id]
 
 
-def _create(store: Any, session_id: str, model: str, wanted: SessionOptions) -> None:
+def _create(store: SessionStore, session_id: str, model: str, wanted: SessionOptions) -> None:
     try:
         store.create_session(
             session_id, model=model, title=wanted.title or "", system_message=wanted.system_message
@@ -245,13 +260,18 @@ def _create(store: Any, session_id: str, model: str, wanted: SessionOptions) -> 
         raise _exists(session_id) from None
 
 
-def _load(store: Any, session_id: str) -> tuple[StoredSession, list[Any]]:
+def _read(store: SessionStore, session_id: str) -> tuple[StoredSession, list[SessionEvent]]:
     stored = store.get_session(session_id)
     if stored is None:
         raise _not_found(session_id)
-    # Nothing in this process streams it, so a reply still marked streaming was cut off.
-    store.mark_interrupted(session_id)
     return stored, store.load_events(session_id)
+
+
+def _load(store: SessionStore, session_id: str) -> tuple[StoredSession, list[SessionEvent]]:
+    if store.get_session(session_id) is not None:
+        # Nothing in this process streams it, so a reply still marked streaming was cut off.
+        store.mark_interrupted(session_id)
+    return _read(store, session_id)
 
 
 def _exists(session_id: str) -> SessionExistsError:

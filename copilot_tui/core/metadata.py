@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from copilot_tui.core.events import SessionEvent
 
 # The SDK's recipe reads camelCase keys (`info["sessionId"]`); both spellings work.
 _KEY_ALIASES = {
@@ -57,3 +60,12 @@ class ModelInfo:
     id: str
     provider: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A stored session read whole: what an export needs."""
+
+    metadata: SessionMetadata
+    system_message: str | None
+    events: list[SessionEvent]

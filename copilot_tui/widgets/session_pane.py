@@ -1,0 +1,286 @@
+"""One session's tab: its conversation, status line and prompt."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Label, TabPane
+
+from copilot_tui.core.errors import CopilotError
+from copilot_tui.core.events import (
+    AssistantMessageDeltaEvent,
+    AssistantMessageEvent,
+    AssistantTurnStartEvent,
+    AssistantUsageEvent,
+    SessionErrorEvent,
+    SessionEvent,
+    SessionInfoEvent,
+    SessionTitleChangedEvent,
+    UserMessageEvent,
+)
+from copilot_tui.core.session import CopilotSession
+from copilot_tui.safe_text import printable
+from copilot_tui.widgets.conversation import Conversation
+from copilot_tui.widgets.messages import AssistantMessage
+from copilot_tui.widgets.prompt import PromptArea
+from copilot_tui.widgets.status_line import (
+    PaneStatus,
+    ReplyFigures,
+    StatusLine,
+    figures_from,
+    last_figures,
+)
+
+PaneState = Literal["idle", "streaming", "error"]
+_GENERATED_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def display_title(session: CopilotSession) -> str:
+    """The title; else a custom id; else "New session" (a generated id says nothing)."""
+    if session.title:
+        return session.title
+    return "New session" if _GENERATED_ID.fullmatch(session.session_id) else session.session_id
+
+
+def _ends_in_error(session: CopilotSession) -> bool:
+    events = session.get_events()
+    return bool(events) and isinstance(events[-1], SessionErrorEvent)
+
+
+class SessionPane(TabPane):
+    """A tab showing one session; it follows the session's events as they come."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+end", "jump_to_end", "Newest text", show=False)
+    ]
+
+    class StateChanged(Message):
+        """The pane went idle, started streaming or failed."""
+
+        def __init__(self, pane: SessionPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+        @property
+        def control(self) -> SessionPane:
+            return self.pane
+
+    class TitleChanged(StateChanged):
+        """The session got a new title."""
+
+    class ReplyFinished(StateChanged):
+        """A reply ended (complete, aborted or failed)."""
+
+    class SessionEventArrived(Message):
+        """Carries a session event into the pane's message queue, keeping their order."""
+
+        def __init__(self, event: SessionEvent) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, session: CopilotSession, *, pane_id: str, demo: bool, draft: str) -> None:
+        super().__init__(Content(printable(display_title(session))), id=pane_id)
+        self.session = session
+        self._demo = demo
+        self._draft = draft
+        self._history_shown = False
+        self._live: dict[str, list[str]] = {}
+        self._current_turn: AssistantTurnStartEvent | None = None
+        self._running_since = 0.0
+        self._failed = _ends_in_error(session)
+        self._note = ""
+        self._figures: ReplyFigures | None = last_figures(session.get_events())
+        self._reply_view: AssistantMessage | None = None
+        self._unsubscribe = session.on(self._forward)
+
+    def compose(self) -> ComposeResult:
+        yield Conversation()
+        yield Label("↓ new text below (Ctrl+End)", classes="new-text-hint")
+        yield StatusLine()
+        yield PromptArea(self._draft)
+
+    def on_mount(self) -> None:
+        self.watch(self.conversation, "scroll_y", self._scrolled, init=False)
+        self.refresh_status()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def on_show(self) -> None:
+        # Lazy: a tab renders its history the first time it is shown.
+        if not self._history_shown:
+            self._history_shown = True
+            live = {mid: "".join(parts) for mid, parts in self._live.items()}
+            self.conversation.show_history(self.session.get_events(), live)
+            if self._current_turn is not None:  # keep feeding the reply now on screen
+                self._reply_view = self.conversation.reply(self._current_turn.message_id)
+
+    # -- what it shows ----------------------------------------------------------------
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.query_one(Conversation)
+
+    @property
+    def prompt(self) -> PromptArea:
+        return self.query_one(PromptArea)
+
+    @property
+    def state(self) -> PaneState:
+        if self._current_turn is not None:
+            return "streaming"
+        return "error" if self._failed else "idle"
+
+    @property
+    def title(self) -> str:
+        return display_title(self.session)
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusLine).show(
+            PaneStatus(
+                model=self.session.model,
+                session_id=self.session.session_id,
+                state=self._state_text(),
+                figures=self._figures,
+                demo=self._demo,
+            )
+        )
+
+    def _state_text(self) -> str:
+        if self._note:
+            return self._note
+        if self._current_turn is not None:
+            text = f"streaming {time.monotonic() - self._running_since:.1f} s"
+        else:
+            text = "error" if self._failed else "ready"
+        queued = self.session.queued_count
+        return f"{text} · {queued} queued" if queued else text
+
+    # -- what the user does -----------------------------------------------------------
+
+    @on(PromptArea.Submitted)
+    async def _send(self, message: PromptArea.Submitted) -> None:
+        message.stop()
+        await self._send_text(message.text)
+
+    async def _send_text(self, text: str) -> None:
+        try:
+            await self.session.send(text)
+        except CopilotError as error:
+            self.notify(error.message, severity="error", title="Not sent")
+
+    async def abort(self) -> None:
+        await self.session.abort()
+
+    async def retry(self) -> bool:
+        """Send the last prompt again (aborting a reply still streaming)."""
+        prompts = [e for e in self.session.get_events() if isinstance(e, UserMessageEvent)]
+        if not prompts:
+            return False
+        await self.session.abort()
+        await self._send_text(prompts[-1].content)
+        return True
+
+    def last_reply_text(self) -> str | None:
+        replies = [e for e in self.session.get_events() if isinstance(e, AssistantMessageEvent)]
+        return replies[-1].content if replies and replies[-1].content else None
+
+    def action_jump_to_end(self) -> None:
+        self.conversation.jump_to_end()
+        self.query_one(".new-text-hint").display = False
+
+    def on_click(self, event: Click) -> None:
+        if event.widget is not None and event.widget.has_class("new-text-hint"):
+            self.action_jump_to_end()
+
+    def _scrolled(self) -> None:
+        if self.conversation.at_bottom:
+            self.query_one(".new-text-hint").display = False
+
+    # -- what the session reports -----------------------------------------------------
+
+    def _forward(self, event: SessionEvent) -> None:
+        self.post_message(self.SessionEventArrived(event))
+
+    @on(SessionEventArrived)
+    async def _apply(self, message: SessionEventArrived) -> None:
+        message.stop()
+        event = message.event
+        if isinstance(event, AssistantMessageDeltaEvent):
+            await self._on_delta(event)  # the hot path: no status refresh per delta
+            return
+        if isinstance(event, UserMessageEvent):
+            self._on_prompt(event)
+        elif isinstance(event, AssistantTurnStartEvent):
+            self._on_turn_start(event)
+        elif isinstance(event, AssistantMessageEvent):
+            await self._on_reply(event)
+        elif isinstance(event, AssistantUsageEvent):
+            self._on_usage(event)
+        elif isinstance(event, SessionErrorEvent):
+            self._on_error(event)
+        elif isinstance(event, SessionInfoEvent):
+            self._note = event.message
+        elif isinstance(event, SessionTitleChangedEvent):
+            self.post_message(self.TitleChanged(self))
+        self.refresh_status()
+
+    def _on_prompt(self, event: UserMessageEvent) -> None:
+        self._failed = False
+        if self._history_shown:
+            self.conversation.add_prompt(event, queued=self._current_turn is not None)
+
+    def _on_turn_start(self, event: AssistantTurnStartEvent) -> None:
+        self._current_turn, self._running_since = event, time.monotonic()
+        self._live[event.message_id] = []
+        self._note = ""
+        self._reply_view = self.conversation.start_reply(event) if self._history_shown else None
+        self.post_message(self.StateChanged(self))
+
+    async def _on_delta(self, event: AssistantMessageDeltaEvent) -> None:
+        parts = self._live.get(event.message_id)
+        if parts is None:
+            return
+        parts.append(event.delta_content)
+        view = self._reply_view
+        if view is not None and view.message_id == event.message_id:
+            await view.add_text(event.delta_content)
+            if not self.conversation.at_bottom:
+                self.query_one(".new-text-hint").display = True
+
+    async def _on_reply(self, event: AssistantMessageEvent) -> None:
+        self._live.pop(event.message_id, None)
+        self._current_turn = None
+        self._note = ""
+        view = self._reply_view
+        if view is None and self._history_shown:
+            view = self.conversation.reply(event.message_id)
+        if view is not None:
+            await view.finish(event.status, event.content)
+        self._reply_view = None
+        self._figures = figures_from(event, None)
+        self.post_message(self.ReplyFinished(self))
+
+    def _on_usage(self, event: AssistantUsageEvent) -> None:
+        if self._figures is not None:
+            self._figures = replace(
+                self._figures,
+                input_tokens=event.input_tokens,
+                output_tokens=event.output_tokens,
+                estimated=False,
+            )
+
+    def _on_error(self, event: SessionErrorEvent) -> None:
+        self._failed = True
+        if self._history_shown:
+            self.conversation.add_error(event)
+        self.post_message(self.StateChanged(self))

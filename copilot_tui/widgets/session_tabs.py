@@ -1,0 +1,118 @@
+"""The tab strip: one pane per open session, with live status marks."""
+
+from __future__ import annotations
+
+import itertools
+
+from textual import on
+from textual.css.query import NoMatches
+from textual.widgets import TabbedContent
+
+from copilot_tui.core.session import CopilotSession
+from copilot_tui.widgets.session_pane import SessionPane
+from copilot_tui.widgets.tab_label import tab_label
+
+
+class SessionTabs(TabbedContent):
+    """Open sessions as tabs. Marks: spinner while streaming, ✗ after an error,
+    ● for a reply that finished while the tab was in the background."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._pane_numbers = itertools.count(1)
+        self._unread: set[str] = set()
+        self._frame = 0
+
+    # -- which panes ------------------------------------------------------------------
+
+    @property
+    def panes(self) -> list[SessionPane]:
+        return list(self.query(SessionPane))
+
+    @property
+    def active_session_pane(self) -> SessionPane | None:
+        pane = self.active_pane
+        return pane if isinstance(pane, SessionPane) else None
+
+    def pane_for(self, session_id: str) -> SessionPane | None:
+        return next((p for p in self.panes if p.session.session_id == session_id), None)
+
+    # -- opening, closing, moving -----------------------------------------------------
+
+    async def add_session(
+        self, session: CopilotSession, *, demo: bool, draft: str = "", activate: bool = True
+    ) -> SessionPane:
+        """A pane for `session` (or its existing one), optionally made active."""
+        pane = self.pane_for(session.session_id)
+        if pane is None:
+            pane_id = f"session-pane-{next(self._pane_numbers)}"
+            pane = SessionPane(session, pane_id=pane_id, demo=demo, draft=draft)
+            await self.add_pane(pane)
+            self.relabel(pane)
+        if activate:
+            self.activate(pane)
+        return pane
+
+    def activate(self, pane: SessionPane) -> None:
+        self.active = pane.id or ""
+        pane.prompt.focus()
+
+    async def remove_session_pane(self, pane: SessionPane) -> None:
+        self._unread.discard(pane.id or "")
+        await self.remove_pane(pane.id or "")
+        if (active := self.active_session_pane) is not None:
+            active.prompt.focus()
+
+    def step(self, offset: int) -> None:
+        """Activate the tab `offset` places away, wrapping around."""
+        panes = self.panes
+        current = self.active_session_pane
+        if panes and current is not None:
+            self.activate(panes[(panes.index(current) + offset) % len(panes)])
+
+    def jump(self, number: int) -> None:
+        """Activate tab `number` (1-based), if there is one."""
+        panes = self.panes
+        if 0 < number <= len(panes):
+            self.activate(panes[number - 1])
+
+    # -- marks ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_interval(0.125, self.tick)
+
+    def relabel(self, pane: SessionPane) -> None:
+        try:
+            tab = self.get_tab(pane)
+        except NoMatches:  # the tab (or the whole app) is closing
+            return
+        tab.label = tab_label(
+            pane.title,
+            state=pane.state,
+            unread=(pane.id or "") in self._unread,
+            queued=pane.session.queued_count,
+            frame=self._frame,
+        )
+
+    def tick(self) -> None:
+        """Advance the spinners and streaming times (called a few times a second)."""
+        streaming = [pane for pane in self.panes if pane.state == "streaming"]
+        if streaming:
+            self._frame += 1
+            for pane in streaming:
+                self.relabel(pane)
+                pane.refresh_status()
+
+    @on(SessionPane.StateChanged)
+    def _state_changed(self, message: SessionPane.StateChanged) -> None:
+        pane = message.pane
+        if isinstance(message, SessionPane.ReplyFinished) and pane is not self.active_pane:
+            self._unread.add(pane.id or "")
+        self.relabel(pane)
+
+    @on(TabbedContent.TabActivated)
+    def _activated(self, message: TabbedContent.TabActivated) -> None:
+        pane = self.active_session_pane
+        if pane is not None:
+            self._unread.discard(pane.id or "")
+            self.relabel(pane)

@@ -1,0 +1,30 @@
+"""A tab's label: the session's title and a mark for what it is doing."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from copilot_tui.safe_text import printable
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+MAX_TITLE = 24
+
+
+def tab_label(title: str, *, state: str, unread: bool, queued: int, frame: int) -> Content:
+    """E.g. "⠹ Fix the parser +2": streaming with two prompts queued."""
+    short = printable(title)
+    if len(short) > MAX_TITLE:
+        short = short[: MAX_TITLE - 1] + "…"
+    if state == "streaming":
+        mark, style = SPINNER[frame % len(SPINNER)], "bold $accent"
+    elif state == "error":
+        mark, style = "✗", "bold $error"
+    elif unread:
+        mark, style = "●", "bold $success"
+    else:
+        mark, style = "", ""
+    parts: list[str | tuple[str, str]] = [(f"{mark} ", style)] if mark else []
+    parts.append(short)
+    if queued:
+        parts.append((f" +{queued}", "$warning"))
+    return Content.assemble(*parts)

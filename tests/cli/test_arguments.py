@@ -1,0 +1,117 @@
+"""Argument handling: help, version, the UI launch, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import copilot_tui.app
+from tests.cli.support import Cli, one_error_line
+
+
+@pytest.fixture
+def ui_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def fake_run_app(**kwargs: Any) -> int:
+        calls.append(kwargs)
+        return 7
+
+    monkeypatch.setattr(copilot_tui.app, "run_app", fake_run_app)
+    return calls
+
+
+def test_help_describes_every_command(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.status == 0
+    for usage in (
+        "copilot-tui [--session ID] [--model M]",
+        "copilot-tui ask [--session ID] [--model M] [PROMPT ...]",
+        "copilot-tui sessions list [--json]",
+        "copilot-tui sessions delete ID",
+        "copilot-tui sessions rename ID TITLE",
+        "copilot-tui sessions export ID [--format md|json] [-o FILE]",
+    ):
+        assert usage in result.out
+    assert cli("sessions", "export", "-h").status == 0
+
+
+def test_version_comes_from_the_package_metadata(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.status == 0
+    assert result.out.strip() == f"copilot-tui {importlib.metadata.version('copilot-tui')}"
+
+
+def test_no_command_launches_the_ui_with_session_and_model(
+    cli: Cli, ui_calls: list[dict[str, Any]]
+) -> None:
+    assert cli().status == 7
+    assert cli("--session", "user-123-chat", "--model", "ollama:llama3.2").status == 7
+    assert ui_calls == [
+        {"session_id": None, "model": None},
+        {"session_id": "user-123-chat", "model": "ollama:llama3.2"},
+    ]
+
+
+def test_a_malformed_ui_session_id_never_reaches_the_ui(
+    cli: Cli, ui_calls: list[dict[str, Any]]
+) -> None:
+    line = one_error_line(cli("--session", "bad id"), 2)
+    assert "argument --session: session id 'bad id' contains ' '" in line
+    assert ui_calls == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["sessions"], "required: ACTION"),
+        (["sessions", "delete"], "required: ID"),
+        (["sessions", "rename", "chat"], "required: TITLE"),
+        (["sessions", "rename", "chat", "   "], "the title is empty"),
+        (["sessions", "list", "extra"], "unrecognized arguments: extra"),
+        (["sessions", "export", "chat", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["sessions", "delete", "a/b"], "contains '/' at position 2"),
+        (["sessions", "delete", "x" * 65], "65 characters long"),
+        (["ask", "--session", "..", "hi"], "only dots"),
+        (["ask", "--model", " ", "hi"], "the model name is empty"),
+        (["ask", "--model", "a", "--model", "b", "hi"], "--model may be given once"),
+        (["--session", "chat", "sessions", "list"], "before 'sessions' are for the UI"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    cli: Cli, argv: list[str], expected: str, ui_calls: list[dict[str, Any]]
+) -> None:
+    result = cli(*argv)
+    assert expected in one_error_line(result, 2)
+    assert result.out == ""
+    assert ui_calls == []
+
+
+def test_control_characters_in_arguments_are_shown_not_sent(cli: Cli) -> None:
+    line = one_error_line(cli("sessions", "list", "\x1b[2J\nx"), 2)
+    assert "\x1b" not in line
+    assert "␛[2J x" in line
+
+
+def test_a_malformed_config_file_is_one_line_naming_it(cli: Cli) -> None:
+    config = Path(os.environ["COPILOT_TUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("default_model = [unclosed\n")
+    for argv in (["sessions", "list"], ["ask", "hi"], ["sessions", "delete", "chat"]):
+        line = one_error_line(cli(*argv), 2)
+        assert str(config) in line
+
+
+def test_an_unusable_store_is_one_line_exit_1(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("COPILOT_TUI_DATA_DIR", str(blocker))
+    one_error_line(cli("sessions", "list"), 1)

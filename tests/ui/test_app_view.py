@@ -1,0 +1,110 @@
+"""What a pane shows: paged history, long prompts, unsafe text, the new-text hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button
+
+from copilot_tui.core.demo_server import Behaviour, DemoServer
+from copilot_tui.widgets.conversation import PAGE_SIZE
+from copilot_tui.widgets.messages import UserMessage, prompt_display
+from tests.conftest import ConfigFactory
+from tests.ui.harness import (
+    active,
+    make_app,
+    reply_texts,
+    restored,
+    save_tabs,
+    seed_session,
+    wait_until,
+)
+
+
+def test_long_prompts_are_shown_in_part() -> None:
+    short = "one\ntwo"
+    assert prompt_display(short).plain == short
+    long = "".join(f"row {n}\n" for n in range(1000))
+    shown = prompt_display(long).plain
+    assert shown.startswith("row 0\nrow 1\n")
+    assert "row 39" in shown
+    assert "row 40" not in shown
+    assert "960 more lines" in shown
+    assert "\x1b" not in prompt_display("\x1b[2J").plain
+
+
+async def test_a_long_history_opens_with_its_newest_page(
+    make_config: ConfigFactory, tmp_path: Path
+) -> None:
+    config = make_config()
+    turns = [(f"question {n}", f"answer {n}") for n in range(100)]
+    seed_session(config, "long", title="Long", turns=turns)
+    save_tabs(tmp_path / "ui.json", ["long"])
+    app = make_app(config, tmp_path / "ui.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        pane = active(app)
+        assert len(pane.query(UserMessage)) + len(reply_texts(pane)) == PAGE_SIZE
+        assert reply_texts(pane)[-1] == "answer 99"
+        button = pane.query_one(".earlier", Button)
+        assert "160 earlier" in str(button.label)
+        button.press()
+        await wait_until(pilot, lambda: len(reply_texts(pane)) == PAGE_SIZE)
+        assert "120 earlier" in str(button.label)
+
+
+async def test_a_restored_tab_that_failed_shows_it(
+    make_config: ConfigFactory, tmp_path: Path
+) -> None:
+    config = make_config()
+    seed_session(config, "broken", title="Broken", turns=[("q", "a")], error="boom")
+    save_tabs(tmp_path / "ui.json", ["broken"])
+    app = make_app(config, tmp_path / "ui.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        pane = active(app)
+        assert pane.state == "error"
+        assert str(app.tabs.get_tab(pane).label).startswith("✗")
+
+
+async def test_escape_sequences_in_a_reply_are_shown_not_obeyed(
+    make_config: ConfigFactory, tmp_path: Path, server: DemoServer
+) -> None:
+    server.enqueue(
+        Behaviour(text="clear \x1b[2J clip \x1b]52;c;aGk=\x07 link \x1b]8;;http://x\x07")
+    )
+    app = make_app(make_config(), tmp_path / "ui.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        pane = active(app)
+        pane.prompt.insert("hi")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane.state == "idle" and bool(reply_texts(pane)))
+        (shown,) = reply_texts(pane)
+        assert "\x1b" not in shown
+        assert "\x07" not in shown
+        assert "␛[2J" in shown
+        assert "␛]52;c;aGk=␇" in shown
+
+
+async def test_new_text_hint_when_scrolled_up_and_ctrl_end_follows_again(
+    make_config: ConfigFactory, tmp_path: Path
+) -> None:
+    config = make_config()
+    seed_session(config, "chat", title="Chat", turns=[(f"q{n}", "a\n" * 12) for n in range(6)])
+    save_tabs(tmp_path / "ui.json", ["chat"])
+    app = make_app(config, tmp_path / "ui.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        pane = active(app)
+        hint = pane.query_one(".new-text-hint")
+        pane.prompt.insert("[[tokens=200 delay=0.01]] more")
+        pane.prompt.submit()
+        await wait_until(pilot, lambda: pane.state == "streaming")
+        pane.conversation.scroll_home(animate=False)
+        await wait_until(pilot, lambda: hint.display)
+        await pilot.press("ctrl+end")
+        assert not hint.display
+        await wait_until(pilot, lambda: pane.state == "idle", timeout=20)
+        await pilot.pause(0.2)
+        assert pane.conversation.at_bottom
