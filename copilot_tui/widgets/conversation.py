@@ -42,6 +42,7 @@ class Conversation(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._older: Sequence[SessionEvent] = []
+        self.following = True  # pinned to the newest text until the user scrolls up
         self._live_text: dict[str, str] = {}
         self._earlier_button = Button("Show earlier messages", classes="earlier", compact=True)
 
@@ -99,9 +100,16 @@ class Conversation(VerticalScroll, can_focus=True):
     def add_error(self, event: SessionErrorEvent) -> None:
         self.mount(ErrorNotice(event))
 
-    @property
-    def at_bottom(self) -> bool:
-        return self.scroll_y >= self.max_scroll_y - 1
+    def release_anchor(self) -> None:
+        """Textual calls this when the user scrolls (wheel, keys, scrollbar)."""
+        super().release_anchor()
+        self.following = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self.following and new_value >= self.max_scroll_y:
+            self.following = True  # scrolled back down: Textual re-anchors too
 
     def jump_to_end(self) -> None:
+        self.following = True
         self.anchor()

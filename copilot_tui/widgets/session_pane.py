@@ -203,7 +203,7 @@ class SessionPane(TabPane):
             self.action_jump_to_end()
 
     def _scrolled(self) -> None:
-        if self.conversation.at_bottom:
+        if self.conversation.following:
             self.query_one(".new-text-hint").display = False
 
     # -- what the session reports -----------------------------------------------------
@@ -254,7 +254,7 @@ class SessionPane(TabPane):
         view = self._reply_view
         if view is not None and view.message_id == event.message_id:
             await view.add_text(event.delta_content)
-            if not self.conversation.at_bottom:
+            if not self.conversation.following:
                 self.query_one(".new-text-hint").display = True
 
     async def _on_reply(self, event: AssistantMessageEvent) -> None:

@@ -107,4 +107,26 @@ async def test_new_text_hint_when_scrolled_up_and_ctrl_end_follows_again(
         assert not hint.display
         await wait_until(pilot, lambda: pane.state == "idle", timeout=20)
         await pilot.pause(0.2)
-        assert pane.conversation.at_bottom
+        conversation = pane.conversation
+        assert conversation.scroll_y >= conversation.max_scroll_y - 1
+
+
+async def test_a_tab_streaming_in_the_background_follows_without_a_hint(
+    make_config: ConfigFactory, tmp_path: Path
+) -> None:
+    app = make_app(make_config(), tmp_path / "ui.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await restored(pilot)
+        first = active(app)
+        first.prompt.insert("[[tokens=400 delay=0.005]] long")
+        first.prompt.submit()
+        await wait_until(pilot, lambda: first.state == "streaming")
+        other = await app.client.create_session()
+        await app.tabs.add_session(other, demo=False)
+        await wait_until(pilot, lambda: first.state == "idle", timeout=20)
+        assert not first.query_one(".new-text-hint").display
+        app.tabs.jump(1)
+        await pilot.pause(0.3)
+        conversation = first.conversation
+        assert conversation.max_scroll_y > 0
+        assert conversation.scroll_y >= conversation.max_scroll_y - 1
