@@ -21,6 +21,7 @@ from copilot_tui.core.export import export_filename, export_markdown, write_expo
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.keys import APP_KEYS
 from copilot_tui.session_opener import open_initial_sessions
+from copilot_tui.terminal_keys import enable_alt_keys
 from copilot_tui.ui_state import UiState, load_ui_state, save_ui_state, ui_state_file
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.session_tabs import SessionTabs
@@ -70,6 +71,7 @@ class CopilotApp(App[None]):
         state_file: Path | None = None,
     ) -> None:
         super().__init__()
+        enable_alt_keys()
         self.client = client
         self._requested_session = session_id
         self._requested_model = model

@@ -8,43 +8,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from copilot_tui.safe_text import printable
+from copilot_tui.screens.dialog import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Ask a yes/no question; True only on purpose (y, or the confirm button).
 
     Focus starts on Cancel, so an Enter meant for the screen below deletes nothing.
     """
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
     ConfirmScreen > #confirm-dialog {
         width: 64;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
         border: round $error;
-        border-title-color: $text;
-        background: $surface;
         padding: 1 2;
     }
     ConfirmScreen #confirm-question {
         width: 100%;
         margin-bottom: 1;
-    }
-    ConfirmScreen #confirm-buttons {
-        width: 100%;
-        height: auto;
-        align-horizontal: right;
-    }
-    ConfirmScreen #confirm-buttons Button {
-        margin-left: 2;
     }
     """
 
@@ -61,10 +45,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-dialog") as dialog:
+        with Vertical(id="confirm-dialog", classes="dialog") as dialog:
             dialog.border_title = f"{self._confirm_label}?"
             yield Static(printable(self._question), id="confirm-question", markup=False)
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button("Cancel (n)", id="cancel")
                 yield Button(f"{self._confirm_label} (y)", id="confirm", variant="error")
 
@@ -83,28 +67,13 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class RenameScreen(ModalScreen[str | None]):
+class RenameScreen(Dialog[str | None]):
     """Ask for a session's new title; returns it stripped, or None."""
 
     DEFAULT_CSS = """
-    RenameScreen {
-        align: center middle;
-    }
     RenameScreen > #rename-dialog {
         width: 64;
-        max-width: 95%;
-        height: auto;
-        border: round $primary;
-        border-title-color: $text;
-        background: $surface;
         padding: 1 2;
-    }
-    RenameScreen #rename-error {
-        color: $text-error;
-        display: none;
-    }
-    RenameScreen #rename-error.-shown {
-        display: block;
     }
     RenameScreen #rename-hint {
         color: $text-muted;
@@ -120,11 +89,11 @@ class RenameScreen(ModalScreen[str | None]):
         self._current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="rename-dialog") as dialog:
+        with Vertical(id="rename-dialog", classes="dialog") as dialog:
             dialog.border_title = "Rename session"
             # Prefilled whole and selected (select_on_focus) so typing replaces it.
             yield Input(printable(self._current), placeholder="Title", id="rename-input")
-            yield Label("", id="rename-error", markup=False)
+            yield Label("", id="rename-error", classes="dialog-error", markup=False)
             yield Label("Enter saves · Esc cancels", id="rename-hint")
 
     @on(Input.Submitted)

@@ -7,29 +7,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from copilot_tui.keys import KEY_SECTIONS, KeySpec
+from copilot_tui.screens.dialog import Dialog
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The keys, section by section, in a scrollable dialog."""
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     HelpScreen > #help-dialog {
-        width: 84;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $primary;
-        border-title-color: $text;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
         scrollbar-size-vertical: 1;
     }
     HelpScreen .help-section {
@@ -55,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-dialog") as dialog:
+        with VerticalScroll(id="help-dialog", classes="dialog") as dialog:
             dialog.border_title = "Keys"
             dialog.border_subtitle = "↑↓ PgUp PgDn scroll · Esc, F1 or q closes"
             # One key column for every section, as wide as the longest key.

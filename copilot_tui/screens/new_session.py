@@ -8,33 +8,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import CopilotError, InvalidSessionIdError
 from copilot_tui.core.ids import validate_session_id
 from copilot_tui.core.session import CopilotSession
+from copilot_tui.screens.dialog import Dialog
 from copilot_tui.screens.model_field import ModelField
 
 
-class NewSessionScreen(ModalScreen[CopilotSession | None]):
+class NewSessionScreen(Dialog[CopilotSession | None]):
     """Create a session; returns it, or None when cancelled."""
 
     DEFAULT_CSS = """
-    NewSessionScreen {
-        align: center middle;
-    }
     NewSessionScreen > #new-dialog {
-        width: 84;
         max-width: 96%;
-        height: auto;
         max-height: 96%;
-        border: round $primary;
-        border-title-color: $text;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
     }
     NewSessionScreen .new-row {
         height: auto;
@@ -57,20 +47,8 @@ class NewSessionScreen(ModalScreen[CopilotSession | None]):
     NewSessionScreen.-short #model-list {
         max-height: 3;
     }
-    NewSessionScreen .new-error {
-        color: $text-error;
+    NewSessionScreen .dialog-error {
         margin: 0 1;
-        display: none;
-    }
-    NewSessionScreen .new-error.-shown {
-        display: block;
-    }
-    NewSessionScreen #new-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    NewSessionScreen #new-buttons Button {
-        margin-left: 2;
     }
     """
 
@@ -87,7 +65,7 @@ class NewSessionScreen(ModalScreen[CopilotSession | None]):
         self._client = client
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="new-dialog") as dialog:
+        with Vertical(id="new-dialog", classes="dialog") as dialog:
             dialog.border_title = "New session"
             dialog.border_subtitle = "↑↓ pick a model · Ctrl+S or Enter creates · Esc cancels"
             with Horizontal(classes="new-row"):
@@ -97,12 +75,12 @@ class NewSessionScreen(ModalScreen[CopilotSession | None]):
                 yield Label("Session id", classes="new-label")
                 with Vertical(classes="new-field"):
                     yield Input(placeholder="optional; empty for a random id", id="id-input")
-                    yield Label("", id="id-error", classes="new-error", markup=False)
+                    yield Label("", id="id-error", classes="dialog-error", markup=False)
             with Horizontal(classes="new-row"):
                 yield Label("System prompt", classes="new-label")
                 yield TextArea(id="system-input", placeholder="optional", classes="new-field")
-            yield Label("", id="create-error", classes="new-error", markup=False)
-            with Horizontal(id="new-buttons"):
+            yield Label("", id="create-error", classes="dialog-error", markup=False)
+            with Horizontal(id="new-buttons", classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Create", id="create", variant="primary")
 

@@ -19,11 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import CopilotError, SessionNotFoundError
+from copilot_tui.screens.dialog import Dialog
 from copilot_tui.screens.dialogs import ConfirmScreen, RenameScreen
 from copilot_tui.screens.picker_rows import PickerRow
 from copilot_tui.screens.session_browser import SessionBrowser
@@ -37,7 +37,7 @@ def _local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-class SessionPicker(ModalScreen[str | None]):
+class SessionPicker(Dialog[str | None]):
     """Every stored session; returns the id to open, or None."""
 
     class Deleted(Message):
@@ -56,18 +56,11 @@ class SessionPicker(ModalScreen[str | None]):
             self.title = title
 
     DEFAULT_CSS = """
-    SessionPicker {
-        align: center middle;
-    }
     SessionPicker > #picker-dialog {
         width: 96%;
         max-width: 120;
         height: 92%;
-        border: round $primary;
-        border-title-color: $text;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
+        max-height: 92%;
     }
     """
 
@@ -98,7 +91,7 @@ class SessionPicker(ModalScreen[str | None]):
         self._now = now
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-dialog") as dialog:
+        with Vertical(id="picker-dialog", classes="dialog") as dialog:
             dialog.border_title = "Sessions"
             dialog.border_subtitle = _HINTS.format(other="search text")
             yield self._browser

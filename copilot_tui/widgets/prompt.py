@@ -49,6 +49,9 @@ class PromptArea(TextArea):
             placeholder="Ask anything… (Enter sends, Alt+Enter new line)",
         )
 
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)  # a restored draft continues where it ended
+
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
@@ -59,6 +62,12 @@ class PromptArea(TextArea):
             event.stop()
             event.prevent_default()
             self.insert("\n")
+            return
+        if event.key.startswith("alt+"):
+            # A terminal sends Alt+1 as key "alt+1" with character "1": TextArea would
+            # type the 1. Alt combinations are commands (jump to tab 1), never text, so
+            # skip TextArea's handler and let the key bubble up to the app's bindings.
+            event.prevent_default()
             return
         await super()._on_key(event)
 

@@ -259,7 +259,6 @@ class SessionPane(TabPane):
 
     async def _on_reply(self, event: AssistantMessageEvent) -> None:
         self._live.pop(event.message_id, None)
-        self._current_turn = None
         self._note = ""
         view = self._reply_view
         if view is None and self._history_shown:
@@ -267,6 +266,7 @@ class SessionPane(TabPane):
         if view is not None:
             await view.finish(event.status, event.content)
         self._reply_view = None
+        self._current_turn = None  # idle once the final text is on screen
         self._figures = figures_from(event, None)
         self.post_message(self.ReplyFinished(self))
 

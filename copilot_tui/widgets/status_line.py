@@ -78,10 +78,12 @@ class StatusLine(Static):
     """One line of facts about this tab's session."""
 
     def show(self, status: PaneStatus) -> None:
+        # Most useful first: a narrow terminal cuts the end (the id).
         parts: list[str | tuple[str, str]] = [(printable(status.model), "bold")]
         if status.demo:
-            parts.append((" (offline demo: no provider configured)", "italic"))
-        parts += [" · ", status.session_id, " · ", (status.state, "bold")]
+            parts.append((" (offline demo, no provider set up)", "italic"))
+        parts += [" · ", (status.state, "bold")]
         if status.figures is not None:
             parts += [" · ", status.figures.describe()]
+        parts += [" · ", status.session_id]
         self.update(Content.assemble(*parts))

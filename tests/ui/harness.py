@@ -86,6 +86,13 @@ def seed_session(
     store.close()
 
 
+def seed_three(config: Config, *, answered: bool) -> None:
+    """Sessions alpha, beta and gamma ("alpha chat"...), each with one turn if `answered`."""
+    for name in ("alpha", "beta", "gamma"):
+        turns = [(f"{name}?", f"{name}!")] if answered else []
+        seed_session(config, name, title=f"{name} chat", turns=turns)
+
+
 def save_tabs(path: Path, open_sessions: list[str], active: str | None = None) -> None:
     save_ui_state(UiState(open_sessions=open_sessions, active=active), path)
 

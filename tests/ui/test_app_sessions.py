@@ -23,7 +23,7 @@ from tests.ui.harness import (
     reply_texts,
     restored,
     save_tabs,
-    seed_session,
+    seed_three,
     wait_until,
 )
 
@@ -35,8 +35,7 @@ def read_only_export(folder: Path) -> str:
 
 def three_seeded(make_config: ConfigFactory) -> Config:
     config = make_config()
-    for name in ("alpha", "beta", "gamma"):
-        seed_session(config, name, title=f"{name} chat", turns=[(f"{name}?", f"{name}!")])
+    seed_three(config, answered=True)
     return config
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from copilot_tui.app import CopilotApp
@@ -18,7 +19,7 @@ from tests.ui.harness import (
     reply_texts,
     restored,
     save_tabs,
-    seed_session,
+    seed_three,
     wait_until,
 )
 
@@ -40,10 +41,15 @@ async def type_and_send(pilot: Pilot[None], text: str) -> None:
     await pilot.pause(0.01)
 
 
+async def terminal_key(pilot: Pilot[None], key: str, character: str) -> None:
+    """Deliver a key as the terminal driver does (pilot.press sends no character)."""
+    pilot.app.post_message(events.Key(key, character))
+    await pilot.pause(0.05)
+
+
 def seeded_three_tabs(make_config: ConfigFactory, tmp_path: Path) -> tuple[Config, Path]:
     config = make_config()
-    for name in ("alpha", "beta", "gamma"):
-        seed_session(config, name, title=f"{name} chat")
+    seed_three(config, answered=False)
     state = tmp_path / "ui.json"
     save_tabs(state, ["alpha", "beta", "gamma"], active="alpha")
     return config, state
@@ -90,10 +96,15 @@ async def test_switching_tabs_with_keys(make_config: ConfigFactory, tmp_path: Pa
         assert ids() == "alpha"  # wraps around
         await pilot.press("ctrl+pageup")
         assert ids() == "gamma"
-        await pilot.press("alt+left", "alt+2")
+        await pilot.press("alt+left")
         assert ids() == "beta"
-        await pilot.press("alt+9")  # no ninth tab: nothing changes
-        assert ids() == "beta"
+        await terminal_key(pilot, "alt+1", "1")  # as a terminal sends it: with a character
+        assert ids() == "alpha"
+        await terminal_key(pilot, "alt+3", "3")
+        assert ids() == "gamma"
+        await terminal_key(pilot, "alt+9", "9")  # no ninth tab: nothing changes
+        assert ids() == "gamma"
+        assert active(app).prompt.text == ""  # and no digit was typed into the prompt
 
 
 async def test_switching_never_interrupts_a_stream(
@@ -190,8 +201,9 @@ async def test_an_error_in_one_tab_leaves_the_others_streaming(
         app.tabs.jump(3)
         await type_and_send(pilot, f"{long_reply} fine two")
         await wait_until(pilot, lambda: panes[1].state == "error")
-        assert panes[0].state == "streaming"
-        assert panes[2].state == "streaming"
+        # After tab 2 failed, tabs 1 and 3 are (still, or by now) streaming.
+        await wait_until(pilot, lambda: panes[0].state == panes[2].state == "streaming")
+        assert panes[1].state == "error"
         await wait_until(pilot, lambda: panes[0].state == panes[2].state == "idle", timeout=20)
         assert panes[1].query(ErrorNotice)
         assert not panes[2].query(ErrorNotice)

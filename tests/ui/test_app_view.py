@@ -106,9 +106,8 @@ async def test_new_text_hint_when_scrolled_up_and_ctrl_end_follows_again(
         await pilot.press("ctrl+end")
         assert not hint.display
         await wait_until(pilot, lambda: pane.state == "idle", timeout=20)
-        await pilot.pause(0.2)
         conversation = pane.conversation
-        assert conversation.scroll_y >= conversation.max_scroll_y - 1
+        await wait_until(pilot, lambda: conversation.scroll_y >= conversation.max_scroll_y - 1)
 
 
 async def test_a_tab_streaming_in_the_background_follows_without_a_hint(
