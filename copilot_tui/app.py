@@ -4,54 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from copilot_tui.commands import ModelCommands
+from copilot_tui.bindings import TAB_ACTIONS, app_bindings
+from copilot_tui.commands import ModelCommands, action_commands
+from copilot_tui.compare_flow import open_compare, start_broadcast
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import ConfigError, CopilotError
-from copilot_tui.core.export import export_filename, export_markdown, write_export
 from copilot_tui.core.session import CopilotSession
-from copilot_tui.keys import APP_KEYS
 from copilot_tui.session_opener import open_initial_sessions
+from copilot_tui.tab_actions import copy_last_reply, export_session, rename_session
 from copilot_tui.terminal_keys import enable_alt_keys
 from copilot_tui.ui_state import UiState, load_ui_state, save_ui_state, ui_state_file
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.session_tabs import SessionTabs
 
 if TYPE_CHECKING:
+    from copilot_tui.screens.broadcast import BroadcastRequest
+    from copilot_tui.screens.compare import CompareScreen
     from copilot_tui.screens.session_picker import SessionPicker
 
     SessionPickerDeleted = SessionPicker.Deleted
     SessionPickerRenamed = SessionPicker.Renamed
+    CompareWinnerMarked = CompareScreen.WinnerMarked
 
-TAB_ACTIONS = frozenset(spec.action for spec in APP_KEYS if spec.action not in ("", "quit")) | {
-    "jump_tab"
-}
 EMPTY_TEXT = "No open sessions.\n\nCtrl+N starts a new one · Ctrl+O opens a stored one · F1 help"
-
-
-def app_bindings() -> list[BindingType]:
-    bindings: list[BindingType] = [
-        Binding(
-            spec.keys,
-            spec.action,
-            spec.short or spec.description,
-            show=spec.show,
-            tooltip=spec.description,
-        )
-        for spec in APP_KEYS
-        if spec.action
-    ]
-    bindings += [Binding(f"alt+{n}", f"jump_tab({n})", show=False) for n in range(1, 10)]
-    return bindings
 
 
 class CopilotApp(App[None]):
@@ -78,6 +62,7 @@ class CopilotApp(App[None]):
         self._state_file = state_file or ui_state_file(client.config)
         self._restored = False
         self._saved_state: UiState | None = None
+        self.last_compare: tuple[str, tuple[str, ...]] | None = None  # run id, session ids
 
     def compose(self) -> ComposeResult:
         yield SessionTabs(id="tabs")
@@ -109,6 +94,7 @@ class CopilotApp(App[None]):
             self.exit(return_code=1, message=f"copilot-tui: error: {error.message}")
             return
         state = await asyncio.to_thread(load_ui_state, self._state_file)
+        self.last_compare = state.last_compare
         await open_initial_sessions(
             self, state, session_id=self._requested_session, model=self._requested_model
         )
@@ -122,6 +108,7 @@ class CopilotApp(App[None]):
             open_sessions=[pane.session.session_id for pane in panes],
             active=active.session.session_id if active else None,
             drafts={p.session.session_id: p.prompt.text for p in panes if p.prompt.text},
+            last_compare=self.last_compare,
         )
 
     async def save_state(self) -> None:
@@ -223,39 +210,40 @@ class CopilotApp(App[None]):
             self.notify("nothing to retry yet", severity="warning")
 
     def action_copy_reply(self) -> None:
-        if (pane := self._active()) is None:
-            return
-        text = pane.last_reply_text()
-        if text is None:
-            self.notify("no reply to copy yet", severity="warning")
-            return
-        self.copy_to_clipboard(text)
-        self.notify(f"copied the last reply ({len(text):,} characters)")
+        if (pane := self._active()) is not None:
+            copy_last_reply(self, pane)
 
     async def action_export(self) -> None:
-        if (pane := self._active()) is None:
-            return
-        try:
-            record = await self.client.read_session(pane.session.session_id)
-            path = Path.cwd() / export_filename(record, "md")
-            await asyncio.to_thread(write_export, path, export_markdown(record))
-        except (CopilotError, OSError) as error:
-            self.notify(str(error), severity="error", title="Export failed")
-            return
-        self.notify(f"exported to {path}", title="Exported")
+        if (pane := self._active()) is not None:
+            await export_session(self, pane)
 
     def action_rename(self) -> None:
-        from copilot_tui.screens.dialogs import RenameScreen
-
         if (pane := self._active()) is not None:
-            self.push_screen(RenameScreen(pane.title), lambda title: self._rename(pane, title))
+            rename_session(self, pane)
 
-    async def _rename(self, pane: SessionPane, title: str | None) -> None:
-        if title:
-            try:
-                await self.client.rename_session(pane.session.session_id, title)
-            except CopilotError as error:
-                self.notify(error.message, severity="error")
+    def action_broadcast(self) -> None:
+        from copilot_tui.screens.broadcast import BroadcastScreen
+
+        tabs = [(p.session.session_id, p.title) for p in self.tabs.panes]
+        active = self.tabs.active_session_pane
+        chosen = [active.session.session_id] if active else []
+        self.push_screen(BroadcastScreen(self.client, tabs, preselected=chosen), self._broadcast)
+
+    async def _broadcast(self, request: BroadcastRequest | None) -> None:
+        if request is not None:
+            await start_broadcast(self, request)
+
+    async def action_compare(self) -> None:
+        await open_compare(self)
+
+    async def open_compared_session(self, session_id: str | None) -> None:
+        if session_id is not None:
+            await self.open_session_tab(session_id)
+
+    def on_compare_screen_winner_marked(self, message: CompareWinnerMarked) -> None:
+        for session_id in message.session_ids:
+            if (pane := self.tabs.pane_for(session_id)) is not None:
+                pane.refresh_winner_marks()
 
     def action_next_tab(self) -> None:
         self.tabs.step(1)
@@ -280,12 +268,7 @@ class CopilotApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for spec in APP_KEYS:
-            if spec.action and spec.action != "quit":
-                yield SystemCommand(spec.description, spec.label, self._runner(spec.action))
-
-    def _runner(self, action: str) -> Callable[[], Awaitable[Any]]:
-        return lambda: self.run_action(action)
+        yield from action_commands(self)
 
 
 def run_app(*, session_id: str | None = None, model: str | None = None) -> int:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import CopilotError
+from copilot_tui.keys import APP_KEYS
 from copilot_tui.safe_text import printable
+
+
+def action_commands(app: App[Any]) -> Iterable[SystemCommand]:
+    """Every app action in the key table, for the command palette."""
+    for spec in APP_KEYS:
+        if spec.action and spec.action != "quit":
+            yield SystemCommand(spec.description, spec.label, partial(app.run_action, spec.action))
 
 
 class ModelSwitcher(Protocol):

@@ -35,6 +35,17 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("ctrl+y", "Ctrl+Y", "Copy the last reply", "copy_reply", show=False, over_editor=True),
     KeySpec("ctrl+e", "Ctrl+E", "Export to Markdown", "export", show=False, over_editor=True),
     KeySpec("f2", "F2", "Rename the session", "rename", show=False),
+    KeySpec(
+        "ctrl+b", "Ctrl+B", "Send one prompt to several sessions (A/B)", "broadcast", short="A/B"
+    ),
+    KeySpec(
+        "ctrl+k",
+        "Ctrl+K",
+        "Compare replies side by side",
+        "compare",
+        short="Compare",
+        over_editor=True,
+    ),
     KeySpec("ctrl+pagedown,alt+right", "Ctrl+PgDn / Alt+→", "Next tab", "next_tab", show=False),
     KeySpec(
         "ctrl+pageup,alt+left", "Ctrl+PgUp / Alt+←", "Previous tab", "previous_tab", show=False
@@ -66,6 +77,28 @@ PICKER_KEYS: tuple[KeySpec, ...] = (
     KeySpec("escape", "Esc", "Close"),
 )
 
+BROADCAST_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("space", "Space", "Tick an open tab or a model (a new session per model)"),
+    KeySpec("ctrl+s", "Ctrl+S", "Send to every ticked target; the compare view opens"),
+    KeySpec("escape", "Esc", "Cancel"),
+)
+
+COMPARE_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("right,tab", "→ / Tab", "Next column", "move(1)", short="Next"),
+    KeySpec("left,shift+tab", "← / Shift+Tab", "Previous column", "move(-1)", short="Previous"),
+    KeySpec("w", "W", "Mark this reply the winner (again: unmark)", "winner", short="Winner"),
+    KeySpec("c,ctrl+y", "C / Ctrl+Y", "Copy this reply", "copy", short="Copy"),
+    KeySpec("enter", "Enter", "Open this session as the active tab", "open", short="Open"),
+    KeySpec(
+        "ctrl+e",
+        "Ctrl+E",
+        "Export the run to Markdown (one section per column)",
+        "export",
+        short="Export",
+    ),
+    KeySpec("escape,q", "Esc / Q", "Close", "close", short="Close"),
+)
+
 NEW_SESSION_KEYS: tuple[KeySpec, ...] = (
     KeySpec("up,down", "↑ ↓", "Pick a listed model (or type any model name)"),
     KeySpec("ctrl+s", "Ctrl+S / Enter", "Create the session (Enter in the model or id field)"),
@@ -77,4 +110,6 @@ KEY_SECTIONS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
     ("Prompt", PROMPT_KEYS),
     ("Session picker (Ctrl+O)", PICKER_KEYS),
     ("New session (Ctrl+N)", NEW_SESSION_KEYS),
+    ("Send to several sessions (Ctrl+B)", BROADCAST_KEYS),
+    ("Compare view (Ctrl+K)", COMPARE_KEYS),
 )

@@ -23,6 +23,7 @@ class UiState:
     open_sessions: list[str] = field(default_factory=list)
     active: str | None = None
     drafts: dict[str, str] = field(default_factory=dict)
+    last_compare: tuple[str, tuple[str, ...]] | None = None  # compare run id, its sessions
 
 
 def ui_state_file(config: Config) -> Path:
@@ -37,6 +38,7 @@ def load_ui_state(path: Path) -> UiState:
             open_sessions=[str(i) for i in raw.get("open_sessions", [])],
             active=raw.get("active") if isinstance(raw.get("active"), str) else None,
             drafts={str(k): str(v) for k, v in dict(raw.get("drafts", {})).items()},
+            last_compare=_last_compare(raw.get("last_compare")),
         )
     except FileNotFoundError:
         return UiState()
@@ -45,9 +47,20 @@ def load_ui_state(path: Path) -> UiState:
         return UiState()
 
 
+def _last_compare(raw: Any) -> tuple[str, tuple[str, ...]] | None:
+    if not isinstance(raw, list) or len(raw) != 2 or not isinstance(raw[1], list):
+        return None
+    return str(raw[0]), tuple(str(session_id) for session_id in raw[1])
+
+
 def save_ui_state(state: UiState, path: Path) -> None:
     """Write atomically (temp file + rename), readable by the user only."""
-    data = {"open_sessions": state.open_sessions, "active": state.active, "drafts": state.drafts}
+    data = {
+        "open_sessions": state.open_sessions,
+        "active": state.active,
+        "drafts": state.drafts,
+        "last_compare": list(state.last_compare) if state.last_compare else None,
+    }
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".ui-state-", suffix=".tmp")
     try:

@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 36)
@@ -76,6 +77,22 @@ async def main() -> None:
         await pilot.press("escape", "ctrl+n")
         await asyncio.sleep(1.0)
         await _shoot(app, "new-session-dialog")
+        await pilot.press("escape")
+        await _broadcast_and_compare(app, pilot)
+
+
+async def _broadcast_and_compare(app: Any, pilot: Any) -> None:
+    from textual.widgets import SelectionList, TextArea
+
+    await pilot.press("ctrl+b")
+    await asyncio.sleep(1.0)
+    dialog = app.screen
+    dialog.query_one("#targets", SelectionList).select_all()
+    dialog.query_one("#models", SelectionList).select("demo-terse")
+    dialog.query_one("#broadcast-prompt", TextArea).text = "When should I use a generator?"
+    dialog.action_send()
+    await asyncio.sleep(1.6)  # mid-stream: the terse model is done, the others are not
+    await _shoot(app, "compare-view")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`copilot-tui ask`: stream one reply to stdout, no UI."""
+"""`copilot-tui ask`: stream one reply to stdout, no UI (several models: see `ask_many`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from copilot_tui.cli.ask_many import ask_many
 from copilot_tui.cli.output import UsageError, print_error, print_note, with_client
 from copilot_tui.cli.replies import ReplyOutcome, open_session, run_prompt
 from copilot_tui.core.client import CopilotClient
@@ -42,13 +43,21 @@ class StreamPrinter:
 
 
 def ask_command(args: argparse.Namespace) -> int:
-    """Ask one prompt and stream the reply; exit 1 if the turn ended with an error."""
+    """Ask one prompt: stream the reply of one model, or fan out to several (or `--json`).
+
+    Exit 1 if a turn ended with an error.
+    """
     models: list[str] = args.models or []
-    if len(models) > 1:
-        raise UsageError("--model may be given once (asking several models is not supported)")
     session_id: str | None = args.session
-    model = models[0] if models else None
+    if session_id is not None and len(models) > 1:
+        raise UsageError("--session takes one --model; several models get a new session each")
     prompt = read_prompt(args.prompt, sys.stdin)
+    if args.json or len(models) > 1:
+        return ask_many(session_id, models, prompt, as_json=args.json)
+    return _ask_one(session_id, models[0] if models else None, prompt)
+
+
+def _ask_one(session_id: str | None, model: str | None, prompt: str) -> int:
     printer = StreamPrinter(sys.stdout)
     outcome = with_client(lambda client: _ask(client, session_id, model, prompt, printer))
     if printer.broken_pipe:

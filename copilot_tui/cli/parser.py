@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
 from copilot_tui.cli.ask import ask_command
+from copilot_tui.cli.compare import COMPARE_COMMANDS
 from copilot_tui.cli.output import PROG, UsageError
 from copilot_tui.cli.sessions import SESSION_COMMANDS
 from copilot_tui.cli.ui import launch_ui
@@ -21,6 +22,12 @@ every command:
       open the terminal UI (on session ID, with model M)
   copilot-tui ask [--session ID] [--model M] [PROMPT ...]
       stream one reply to stdout; no PROMPT or "-" reads it from stdin
+  copilot-tui ask --model A --model B [--model C ...] [--json] [PROMPT ...]
+      the same prompt to a new session per model, all at once; each reply printed
+      whole under a header with its figures, in option order (--json: one document)
+  copilot-tui compare export COMPARE_ID [-o FILE]
+      a compare run (the prompt, then each model's reply and figures) as Markdown,
+      to stdout or atomically to FILE
   copilot-tui sessions list [--json]
       every stored session, newest first
   copilot-tui sessions delete ID
@@ -31,6 +38,29 @@ every command:
       a session as Markdown or JSON, to stdout or atomically to FILE
 
 exit status: 0 done, 1 failed, 2 bad arguments or config, 130 interrupted"""
+
+
+_ASK_DESCRIPTION = """\
+Ask one prompt without the UI.
+
+With one --model (or none) the reply streams to stdout as it comes.
+
+With several, every model gets the prompt at once, each in a new session; the
+sessions share a compare run id. Each reply is printed whole, in the order of the
+--model options, under a header with its figures:
+  ── MODEL · SESSION · first token 0.31 s · 2.40 s · 12 in · 340 out · 141 tok/s ──
+A failed reply shows "error: ..." in its header instead. The last line, on stderr,
+names the run for 'copilot-tui compare export ID':
+  compare run ID: N replies in X.XX s (slowest Y.YY s)
+
+exit status: 0 every reply complete, 1 any failed, 2 bad arguments, 130 interrupted
+(Ctrl+C aborts every running turn; partial replies are kept in the sessions)"""
+
+_MODEL_HELP = "the model (e.g. gpt-4o-mini or ollama:llama3.2); default: the configured one"
+_ASK_MODEL_HELP = (
+    "the model (e.g. gpt-4o-mini or ollama:llama3.2); default: the configured one. "
+    "Repeat it to ask several models at once, each in a new session"
+)
 
 
 class CliParser(argparse.ArgumentParser):
@@ -53,21 +83,37 @@ def build_parser() -> CliParser:
     _add_model_option(parser, dest="ui_model", action="store")
     parser.set_defaults(handler=launch_ui, command=None)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    ask_parser = commands.add_parser("ask", help="stream one reply to stdout")
-    _add_session_option(
-        ask_parser, dest="session", help_text="the session to ask in; created with this id if new"
+    _add_ask(commands)
+    _add_sessions(commands)
+    _add_compare(commands)
+    return parser
+
+
+def _add_ask(commands: argparse._SubParsersAction[CliParser]) -> None:
+    ask = commands.add_parser(
+        "ask",
+        help="stream one reply to stdout, or ask several models at once",
+        description=_ASK_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    # "append": a later feature asks several models at once; today one is allowed.
-    _add_model_option(ask_parser, dest="models", action="append")
-    ask_parser.add_argument(
+    _add_session_option(
+        ask,
+        dest="session",
+        help_text="the session to ask in; created with this id if new (one --model at most)",
+    )
+    _add_model_option(ask, dest="models", action="append", help_text=_ASK_MODEL_HELP)
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document (replies, errors, figures) when every reply has ended",
+    )
+    ask.add_argument(
         "prompt",
         nargs="*",
         metavar="PROMPT",
         help='the prompt (several words are joined by spaces); none or "-": read stdin',
     )
-    ask_parser.set_defaults(handler=ask_command)
-    _add_sessions(commands)
-    return parser
+    ask.set_defaults(handler=ask_command)
 
 
 def _add_session_option(parser: argparse.ArgumentParser, *, dest: str, help_text: str) -> None:
@@ -80,14 +126,16 @@ def _add_session_option(parser: argparse.ArgumentParser, *, dest: str, help_text
     )
 
 
-def _add_model_option(parser: argparse.ArgumentParser, *, dest: str, action: str) -> None:
+def _add_model_option(
+    parser: argparse.ArgumentParser, *, dest: str, action: str, help_text: str = _MODEL_HELP
+) -> None:
     parser.add_argument(
         "--model",
         dest=dest,
         action=action,
         metavar="M",
         type=non_blank("model name"),
-        help="the model (e.g. gpt-4o-mini or ollama:llama3.2); default: the configured one",
+        help=help_text,
     )
 
 
@@ -117,6 +165,26 @@ def _add_sessions(commands: argparse._SubParsersAction[CliParser]) -> None:
     )
     for name, parser in actions.choices.items():
         parser.set_defaults(handler=SESSION_COMMANDS[name])
+
+
+def _add_compare(commands: argparse._SubParsersAction[CliParser]) -> None:
+    compare = commands.add_parser("compare", help="export a compare run ('ask' with models)")
+    actions = compare.add_subparsers(title="compare commands", dest="action", metavar="ACTION")
+    actions.required = True
+    export = actions.add_parser(
+        "export",
+        help="a compare run as Markdown",
+        description="The prompt of a compare run, then each model's reply with its figures, "
+        "as one Markdown document. 'ask --model A --model B ...' prints the run's id on stderr.",
+    )
+    export.add_argument("compare_id", metavar="COMPARE_ID", type=non_blank("compare id"))
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE (0600, atomically) instead of stdout; a directory gets a named file",
+    )
+    export.set_defaults(handler=COMPARE_COMMANDS["export"])
 
 
 def session_id_argument(value: str) -> str:

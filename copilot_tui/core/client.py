@@ -11,7 +11,13 @@ from typing import Any, Self
 import httpx
 
 from copilot_tui.core.config import Config, config_from_dict, load_config
-from copilot_tui.core.errors import CopilotError, SessionExistsError, SessionNotFoundError
+from copilot_tui.core.errors import (
+    CopilotError,
+    SessionExistsError,
+    SessionNotFoundError,
+    session_exists_error,
+    session_not_found_error,
+)
 from copilot_tui.core.events import SessionEvent
 from copilot_tui.core.ids import new_session_id, validate_session_id
 from copilot_tui.core.inputs import SessionOptions, checked_model, session_options
@@ -131,7 +137,7 @@ class CopilotClient:
         )
         chosen_model = await self._model_for(wanted)
         if sid in self._sessions:
-            raise _exists(sid)
+            raise session_exists_error(sid)
         await runtime.services.store.run(lambda store: _create(store, sid, chosen_model, wanted))
         return self._open(sid, chosen_model, wanted.title or "", wanted.system_message, [])
 
@@ -156,6 +162,21 @@ class CopilotClient:
             events = list(live.get_events())
         return SessionRecord(stored.metadata, stored.system_message, events)
 
+    async def compare_run(self, compare_id: str) -> list[SessionRecord]:
+        """The records of every session of compare run `compare_id`, in the run's order.
+
+        Each is read like `read_session` reads it (live sessions include what streams).
+
+        Raises:
+            SessionNotFoundError: no stored session has a prompt of that run.
+        """
+        runtime = await self._ensure_started()
+        ids = await runtime.services.store.run(lambda s: s.compare_run_sessions(compare_id))
+        if not ids:
+            hint = "no stored prompt has that compare id (broadcast() returns it)"
+            raise SessionNotFoundError(f"no compare run '{compare_id}'; {hint}")
+        return [await self.read_session(session_id) for session_id in ids]
+
     async def list_sessions(self) -> list[SessionMetadata]:
         """Every stored session, most recently modified first."""
         runtime = await self._ensure_started()
@@ -172,7 +193,7 @@ class CopilotClient:
         if live is not None:
             await live.close_quietly()
         if not await runtime.services.store.run(lambda store: store.delete_session(session_id)):
-            raise _not_found(session_id)
+            raise session_not_found_error(session_id)
 
     async def rename_session(self, session_id: str, title: str) -> None:
         runtime = await self._ensure_started()
@@ -257,13 +278,13 @@ def _create(store: SessionStore, session_id: str, model: str, wanted: SessionOpt
             session_id, model=model, title=wanted.title or "", system_message=wanted.system_message
         )
     except SessionExistsError:
-        raise _exists(session_id) from None
+        raise session_exists_error(session_id) from None
 
 
 def _read(store: SessionStore, session_id: str) -> tuple[StoredSession, list[SessionEvent]]:
     stored = store.get_session(session_id)
     if stored is None:
-        raise _not_found(session_id)
+        raise session_not_found_error(session_id)
     return stored, store.load_events(session_id)
 
 
@@ -272,15 +293,3 @@ def _load(store: SessionStore, session_id: str) -> tuple[StoredSession, list[Ses
         # Nothing in this process streams it, so a reply still marked streaming was cut off.
         store.mark_interrupted(session_id)
     return _read(store, session_id)
-
-
-def _exists(session_id: str) -> SessionExistsError:
-    return SessionExistsError(
-        f"session '{session_id}' already exists; resume_session('{session_id}') opens it"
-    )
-
-
-def _not_found(session_id: str) -> SessionNotFoundError:
-    return SessionNotFoundError(
-        f"no session '{session_id}'; list_sessions() shows the stored sessions"
-    )

@@ -86,3 +86,17 @@ class SessionEventError(CopilotError):
 
 class InvalidArgumentError(CopilotError, ValueError):
     """An API call got an option or value it does not support."""
+
+
+def session_exists_error(session_id: str) -> SessionExistsError:
+    """The error for creating a session whose id is taken, naming the way to open it."""
+    return SessionExistsError(
+        f"session '{session_id}' already exists; resume_session('{session_id}') opens it"
+    )
+
+
+def session_not_found_error(session_id: str) -> SessionNotFoundError:
+    """The error for an unknown session id, naming where the stored ones are listed."""
+    return SessionNotFoundError(
+        f"no session '{session_id}'; list_sessions() shows the stored sessions"
+    )

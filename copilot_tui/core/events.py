@@ -55,8 +55,11 @@ class SessionEvent:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UserMessageEvent(SessionEvent):
+    """A prompt; `compare_id` is shared by the prompts of one broadcast (A/B run)."""
+
     type: ClassVar[EventType] = EventType.USER_MESSAGE
     content: str
+    compare_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +89,7 @@ class AssistantMessageEvent(SessionEvent):
     status: MessageStatus = "complete"
     ttft_s: float | None = None
     duration_s: float | None = None
+    winner: bool = False  # marked best of its compare run
 
     @property
     def aborted(self) -> bool:

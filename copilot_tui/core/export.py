@@ -3,6 +3,8 @@
 Markdown layout: an H1 with the title, a metadata list, the system message (quoted),
 then every turn in order — "### You · <time>" with the prompt, "### <model> · <time>"
 with the reply, a note when the reply did not complete, its token usage, its error.
+A prompt of a compare run (A/B test) says so under its heading; so does the reply
+marked the run's winner.
 
 User text (prompts, the system message) is shown verbatim inside a fenced code block
 whose fence is longer than any run of backticks in the text, so no prompt can open a
@@ -19,6 +21,7 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,20 +62,26 @@ _NOT_FILENAME_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 def export_markdown(record: SessionRecord) -> str:
     """The session as a Markdown document (see the module docstring for its layout)."""
+    # A reply knows its prompt, and only the prompt knows the compare run.
+    runs = {
+        event.id: event.compare_id
+        for event in record.events
+        if isinstance(event, UserMessageEvent) and event.compare_id is not None
+    }
     blocks = [_header(record.metadata), _system_block(record.system_message)]
-    blocks += [_render_event(event) for event in record.events]
+    blocks += [_render_event(event, runs) for event in record.events]
     return "\n\n".join(block for block in blocks if block) + "\n"
 
 
 def _header(meta: SessionMetadata) -> str:
     return "\n".join(
         (
-            f"# {_inline(meta.title or meta.session_id)}",
+            f"# {escape_inline(meta.title or meta.session_id)}",
             "",
             f"- Session: `{meta.session_id}`",
-            f"- Model: {_inline(meta.model)}",
-            f"- Created: {_local_time(meta.start_time)}",
-            f"- Modified: {_local_time(meta.modified_time)}",
+            f"- Model: {escape_inline(meta.model)}",
+            f"- Created: {local_time(meta.start_time)}",
+            f"- Modified: {local_time(meta.modified_time)}",
             f"- Messages: {meta.message_count}",
         )
     )
@@ -81,55 +90,98 @@ def _header(meta: SessionMetadata) -> str:
 def _system_block(system_message: str | None) -> str:
     if not system_message:
         return ""
-    lines = ["**System message**", "", *_LINE_BREAK.split(_fenced(system_message))]
+    lines = ["**System message**", "", *_LINE_BREAK.split(fenced(system_message))]
     return "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def _render_event(event: SessionEvent) -> str:
+def _render_event(event: SessionEvent, runs: Mapping[str, str]) -> str:
     """One event's block; events that only matter while a turn runs give ""."""
     match event:
         case UserMessageEvent():
-            return f"### You · {_local_time(event.timestamp)}\n\n{_fenced(event.content)}"
+            return _prompt_block(event)
         case AssistantMessageEvent():
-            return _reply_block(event)
+            return _reply_block(event, runs.get(event.reply_to))
         case AssistantUsageEvent():
             return f"*{event.input_tokens} tokens in · {event.output_tokens} out*"
         case SessionErrorEvent():
-            return f"> **Error:** {_inline(event.message)}"
+            return error_line(event.message)
         case _:
             return ""
 
 
-def _reply_block(event: AssistantMessageEvent) -> str:
-    parts = [f"### {_inline(event.model)} · {_local_time(event.timestamp)}"]
+def _prompt_block(event: UserMessageEvent) -> str:
+    parts = [f"### You · {local_time(event.timestamp)}"]
+    if event.compare_id is not None:
+        parts.append(compare_run_mark(event.compare_id))
+    return "\n\n".join([*parts, fenced(event.content)])
+
+
+def _reply_block(event: AssistantMessageEvent, compare_id: str | None) -> str:
+    parts = [f"### {escape_inline(event.model)} · {local_time(event.timestamp)}"]
+    if event.winner:
+        parts.append(winner_mark(compare_id))
+    return "\n\n".join([*parts, *reply_body(event)])
+
+
+def reply_body(event: AssistantMessageEvent) -> list[str]:
+    """The blocks under a reply's heading: its text (fences closed), a note if unfinished."""
+    parts = []
     if event.content:
-        parts.append(_closed_fences(event.content))
+        parts.append(closed_fences(event.content))
     elif event.status == "complete":
         parts.append("*(empty reply)*")
     note = _STATUS_NOTES.get(event.status)
     if note is not None:
         parts.append(note)
-    return "\n\n".join(parts)
+    return parts
 
 
-def _local_time(moment: datetime) -> str:
+def error_line(message: str) -> str:
+    """An error as a one-line quote: "> **Error:** <message>"."""
+    return f"> **Error:** {escape_inline(message)}"
+
+
+def compare_run_mark(compare_id: str) -> str:
+    """The line under a prompt of a compare run, e.g. "*(compare run `abc123`)*"."""
+    return f"*(compare run {code_span(compare_id)})*"
+
+
+def winner_mark(compare_id: str | None) -> str:
+    """The line under the reply marked best of its compare run (None: run unknown)."""
+    run = "its compare run" if compare_id is None else f"compare run {code_span(compare_id)}"
+    return f"**★ Winner of {run}**"
+
+
+def local_time(moment: datetime) -> str:
+    """`moment` in the local time zone to the minute, e.g. "2026-11-21 14:03"."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _inline(text: str) -> str:
+def escape_inline(text: str) -> str:
     """`text` on one line with Markdown's inline syntax escaped."""
     return _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _fenced(text: str) -> str:
+def code_span(text: str) -> str:
+    """`text` on one line as inline code that no backtick in it can end early."""
+    text = " ".join(text.split()) or " "
+    fence = "`" * (_longest_backtick_run(text) + 1)
+    padded = f" {text} " if text[0] == "`" or text[-1] == "`" else text
+    return f"{fence}{padded}{fence}"
+
+
+def fenced(text: str) -> str:
     """`text` verbatim in a code block no line of it can close."""
-    longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
     body = text if text.endswith("\n") else text + "\n"
     return f"{fence}text\n{body}{fence}"
 
 
-def _closed_fences(reply: str) -> str:
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
+
+
+def closed_fences(reply: str) -> str:
     """`reply`, plus a closing fence if it leaves a fenced code block open."""
     opened = _open_fence(reply)
     reply = reply.rstrip("\r\n")  # the blank line before the next block is added anyway
@@ -197,8 +249,8 @@ def export_filename(record: SessionRecord, fmt: str) -> str:
     """
     if fmt not in EXPORT_FORMATS:
         raise InvalidArgumentError(f"unknown export format {fmt!r}; use md or json")
-    id_part = _slug(record.metadata.session_id)[:_MAX_ID_PART].strip("-_")
-    title_part = _slug(record.metadata.title.lower())
+    id_part = filename_slug(record.metadata.session_id)[:_MAX_ID_PART].strip("-_")
+    title_part = filename_slug(record.metadata.title.lower())
     if title_part.lower() == id_part.lower():  # the title is often the id itself
         title_part = ""
     room = MAX_FILENAME_LENGTH - len(fmt) - 1 - (len(id_part) + 1 if id_part else 0)
@@ -207,7 +259,7 @@ def export_filename(record: SessionRecord, fmt: str) -> str:
     return f"{stem}.{fmt}"
 
 
-def _slug(text: str) -> str:
+def filename_slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NOT_FILENAME_SAFE.sub("-", ascii_text).strip("-_")
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 from copilot_tui.core.dispatch import EventDispatcher, EventHandler, Unsubscribe
@@ -99,9 +100,12 @@ class CopilotSession:
 
     # -- talking ----------------------------------------------------------------------
 
-    async def send(self, prompt: Prompt) -> str:
-        """Queue `prompt` as this session's next turn; return its message id at once."""
-        return (await self._submit(prompt)).prompt.id
+    async def send(self, prompt: Prompt, *, compare_id: str | None = None) -> str:
+        """Queue `prompt` as this session's next turn; return its message id at once.
+
+        `compare_id` marks the prompt as part of an A/B run (see `compare.broadcast`).
+        """
+        return (await self._submit(prompt, compare_id)).prompt.id
 
     async def send_and_wait(
         self, prompt: Prompt, timeout: float | None = 60.0
@@ -152,6 +156,13 @@ class CopilotSession:
             turn.cancel()
             await asyncio.wait({turn.done})
 
+    def partial_text(self, message_id: str) -> str | None:
+        """The text so far of reply `message_id` while it streams (None once it ended)."""
+        turn = self._current
+        if turn is None or turn.message_id != message_id or turn.reply is None:
+            return None
+        return turn.reply.text()
+
     def get_events(self) -> EventList:
         """The whole persisted history, oldest first (a streaming reply shows as such)."""
         return self._history.events()
@@ -159,6 +170,15 @@ class CopilotSession:
     def get_messages(self) -> EventList:
         """The SDK's name for `get_events()`; works with or without `await`."""
         return self.get_events()
+
+    async def set_winner(self, message_id: str, winner: bool = True) -> None:
+        """Mark (or unmark) a finished reply as the best of its compare run; stored."""
+        reply = self._history.reply(message_id)
+        if reply is None or reply.status == "streaming":
+            raise InvalidArgumentError(f"no finished reply {message_id!r} in this session")
+        marked = replace(reply, winner=winner)
+        await self._services.store.run(lambda store: store.upsert_message(marked))
+        self._history.record(marked)
 
     async def set_title(self, title: str) -> None:
         title = title.strip()
@@ -192,12 +212,14 @@ class CopilotSession:
 
     # -- inside -----------------------------------------------------------------------
 
-    async def _submit(self, prompt: Prompt) -> Turn:
+    async def _submit(self, prompt: Prompt, compare_id: str | None = None) -> Turn:
         if self._closed:
             raise SessionClosedError(
                 f"session {self._session_id} is closed; resume_session() to use it again"
             )
-        event = UserMessageEvent(session_id=self._session_id, content=prompt_text(prompt))
+        event = UserMessageEvent(
+            session_id=self._session_id, content=prompt_text(prompt), compare_id=compare_id
+        )
         await self._services.store.run(lambda store: store.append_event(event))
         self._record(event)
         if not self._title:

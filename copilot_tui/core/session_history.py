@@ -42,6 +42,12 @@ class SessionHistory:
     def events(self) -> EventList:
         return EventList(self._events)
 
+    def reply(self, message_id: str) -> AssistantMessageEvent | None:
+        for event in reversed(self._events):
+            if isinstance(event, AssistantMessageEvent) and event.message_id == message_id:
+                return event
+        return None
+
     def _replace_reply(self, reply: AssistantMessageEvent) -> None:
         for index in range(len(self._events) - 1, -1, -1):
             if self._events[index].id == reply.id:

@@ -27,10 +27,10 @@ from copilot_tui.core.events import (
     event_from_payload,
 )
 from copilot_tui.core.metadata import SessionMetadata
-
-# Search snippets mark the matched words with these, e.g. "… the «quick» fox …".
-SNIPPET_OPEN = "«"
-SNIPPET_CLOSE = "»"
+from copilot_tui.core.store_search import SNIPPET_CLOSE as SNIPPET_CLOSE
+from copilot_tui.core.store_search import SNIPPET_OPEN as SNIPPET_OPEN
+from copilot_tui.core.store_search import SearchHit as SearchHit
+from copilot_tui.core.store_search import search_messages
 
 _from_unix = datetime.fromtimestamp  # (seconds, UTC): the fastest aware conversion
 
@@ -49,22 +49,10 @@ _LOAD_EVENTS = """SELECT seq, event_id, type, timestamp, data FROM events WHERE 
 ORDER BY seq DESC LIMIT ?"""
 _STREAMING = "SELECT seq, data FROM events WHERE session_id = ? AND status = 'streaming'"
 _MARK_INTERRUPTED = "UPDATE events SET status = 'interrupted', data = ? WHERE seq = ?"
-# Ranks only the newest _RANKED_MATCHES matches: bm25 costs ~2 µs a row, so a word
-# found in most of 100k messages would otherwise take ~200 ms. ORDER BY rank lets
-# FTS5 sort by itself, so snippet() only runs for the rows returned.
-_RANKED_MATCHES = 10_000
-_SEARCH = f"""
-SELECT e.session_id, e.event_id, s.title, e.timestamp,
-       snippet(events_fts, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)
-FROM events_fts
-JOIN events AS e ON e.seq = events_fts.rowid
-JOIN sessions AS s ON s.session_id = e.session_id
-WHERE events_fts MATCH :match AND rank MATCH 'bm25(1.0, 0.0)'
-  AND events_fts.rowid >= coalesce((SELECT rowid FROM events_fts WHERE events_fts MATCH :match
-                                    ORDER BY rowid DESC LIMIT 1 OFFSET {_RANKED_MATCHES}), 0)
-  AND (:session_id IS NULL OR e.session_id = :session_id)
-ORDER BY rank LIMIT :limit
-"""
+# Served by the partial index events_by_compare_id, whose expression it must repeat.
+_COMPARE_RUN_SESSIONS = """SELECT session_id FROM events
+WHERE type = 'user.message' AND json_extract(data, '$.compare_id') = ?
+GROUP BY session_id ORDER BY min(seq)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +62,6 @@ class StoredSession:
     metadata: SessionMetadata
     system_message: str | None
     extra: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One message matching a search; `snippet` marks the matches with « and »."""
-
-    session_id: str
-    event_id: str
-    title: str
-    snippet: str
-    timestamp: datetime
 
 
 def _metadata(row: tuple[Any, ...]) -> SessionMetadata:
@@ -287,12 +264,12 @@ class SessionStore:
         Odd input never raises; a query without a searchable word gives []. When
         more than 10,000 messages match, only the newest 10,000 are ranked.
         """
-        match = schema.fts_query(query, session_id)
-        if match is None or limit <= 0:
-            return []
-        parameters = {"match": match, "session_id": session_id, "limit": limit}
-        rows = self._db.read(_SEARCH, parameters)
-        return [
-            SearchHit(sid, eid, title, snip, _from_unix(at, UTC))
-            for sid, eid, title, at, snip in rows
-        ]
+        return search_messages(self._db, query, limit=limit, session_id=session_id)
+
+    def compare_run_sessions(self, compare_id: str) -> list[str]:
+        """The ids of the sessions holding a prompt of compare run `compare_id`.
+
+        Returns:
+            The ids in the order their prompts were stored; [] for an unknown run.
+        """
+        return [row[0] for row in self._db.read(_COMPARE_RUN_SESSIONS, (compare_id,))]

@@ -77,7 +77,19 @@ def _create_initial_schema(connection: sqlite3.Connection) -> None:
             statement = ""
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_create_initial_schema]
+def _index_compare_ids(connection: sqlite3.Connection) -> None:
+    # Version 2: finding a compare run's sessions scanned every event (~90 ms at 100k);
+    # this index holds only the prompts that belong to a run.
+    connection.execute(
+        """CREATE INDEX events_by_compare_id ON events (json_extract(data, '$.compare_id'))
+        WHERE type = 'user.message' AND json_extract(data, '$.compare_id') IS NOT NULL"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _create_initial_schema,
+    _index_compare_ids,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _BUSY_TIMEOUT_S = 5.0
@@ -256,14 +268,6 @@ def json_text(value: Any) -> str:
     return text
 
 
-def _phrase(text: str) -> str | None:
-    """`text` as one quoted FTS5 phrase; None if the tokenizer would find no token in it."""
-    text = storable_text(text).replace("\x00", " ")
-    if not any(c.isalnum() for c in text):
-        return None  # an empty phrase would make the whole query match nothing
-    return '"' + text.replace('"', '""') + '"'
-
-
 # The event types whose content is searchable text.
 MESSAGE_TYPES = frozenset({EventType.USER_MESSAGE, EventType.ASSISTANT_MESSAGE})
 
@@ -281,19 +285,3 @@ def event_row(event: SessionEvent) -> tuple[Any, ...]:
         None if text is None else storable_text(text),
         json_text(event_payload(event)),
     )
-
-
-def fts_query(raw: str, session_id: str | None = None) -> str | None:
-    """A safe FTS5 query for a user's search text; None if it has no searchable word.
-
-    Every word is a quoted phrase that must occur in the message text; the last
-    word also matches as a prefix once it has two characters (prefix index sizes).
-    """
-    phrases = [p for p in map(_phrase, raw.replace("\x00", " ").split()) if p]
-    if not phrases:
-        return None
-    if len(phrases[-1]) > 3:  # two characters plus the quotes
-        phrases[-1] += "*"
-    query = f"text : ({' '.join(phrases)})"
-    session = _phrase(session_id) if session_id else None
-    return f"{query} AND session_id : {session}" if session else query

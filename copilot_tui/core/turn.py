@@ -68,6 +68,7 @@ class Turn:
     )
     stream_task: asyncio.Task[None] | None = None
     abort_requested: bool = False
+    reply: Reply | None = None  # set while the turn runs
 
     def start_stream(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         self.stream_task = asyncio.ensure_future(work)
@@ -107,7 +108,7 @@ async def run_turn(services: TurnServices, turn: Turn, plan: TurnPlan) -> TurnRe
     failure adds one `session.error`. The session emits `session.idle` once its queue
     is empty.
     """
-    reply = Reply()
+    reply = turn.reply = Reply()
     placeholder = _message(turn, plan, reply, "streaming")
     await services.store.run(lambda store: store.upsert_message(placeholder))
     plan.emit(

@@ -29,7 +29,11 @@ def message_view(event: SessionEvent, live_text: str = "") -> Widget | None:
     if isinstance(event, AssistantMessageEvent):
         text = live_text if event.status == "streaming" else event.content
         return AssistantMessage(
-            message_id=event.message_id, model=event.model, text=text, status=event.status
+            message_id=event.message_id,
+            model=event.model,
+            text=text,
+            status=event.status,
+            winner=event.winner,
         )
     if isinstance(event, SessionErrorEvent):
         return ErrorNotice(event)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
@@ -64,30 +64,58 @@ class ReplyMarkdown(Markdown):
 
     Markdown's own mount handler renders the initial text with `update()`, which
     replaces the source: text appended before that finishes would be lost. The public
-    `on_mount` runs after it, so appends wait for `ready`.
+    `on_mount` runs after it, so it announces readiness.
     """
+
+    class Ready(Message):
+        """The initial text is rendered; appends are safe from now on."""
 
     def __init__(self, markdown: str) -> None:
         super().__init__(markdown)
-        self.ready = asyncio.Event()
+        self.ready = False
 
     def on_mount(self) -> None:
-        self.ready.set()
+        self.ready = True
+        self.post_message(self.Ready())
 
 
 class AssistantMessage(Vertical):
-    """One reply: Markdown streamed in as it arrives, then its final status."""
+    """One reply: Markdown streamed in as it arrives, then its final status.
 
-    def __init__(self, *, message_id: str, model: str, text: str, status: MessageStatus) -> None:
+    Nothing here waits for the Markdown to mount (a handler that waits blocks its
+    widget's queue, and at shutdown it would wait forever): text that comes early is
+    kept and handed over when the Markdown says it is ready.
+    """
+
+    def __init__(
+        self,
+        *,
+        message_id: str,
+        model: str,
+        text: str,
+        status: MessageStatus,
+        winner: bool = False,
+    ) -> None:
         super().__init__(classes="message")
         self.message_id = message_id
         self.border_title = printable(model)
-        self._markdown = ReplyMarkdown(printable(text))
+        self._rendered_at_start = printable(text)
+        self._parts = [self._rendered_at_start]
+        self._markdown = ReplyMarkdown(self._rendered_at_start)
         self._stream: MarkdownStream | None = None
+        self._finished = status != "streaming"
+        self._winner = winner
         self.status = status
 
     def compose(self) -> ComposeResult:
         yield self._markdown
+
+    @property
+    def text(self) -> str:
+        """Everything received so far, as shown (control characters made visible)."""
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0]
 
     @property
     def status(self) -> MessageStatus:
@@ -98,25 +126,55 @@ class AssistantMessage(Vertical):
         self._status = status
         for name in STATUS_NOTES:
             self.set_class(name == status, f"-{name}")
-        self.border_subtitle = STATUS_NOTES[status]
+        self._update_subtitle()
+
+    @property
+    def winner(self) -> bool:
+        """Marked best of its compare run."""
+        return self._winner
+
+    @winner.setter
+    def winner(self, winner: bool) -> None:
+        self._winner = winner
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        self.set_class(self._winner, "-winner")
+        notes = [STATUS_NOTES[self._status], "★ winner" if self._winner else ""]
+        self.border_subtitle = " · ".join(note for note in notes if note)
 
     async def add_text(self, text: str) -> None:
         """Append streamed text; MarkdownStream re-renders only the last block."""
-        if self._stream is None:
-            await self._markdown.ready.wait()  # the first text may come before the mount
-            self._stream = Markdown.get_stream(self._markdown)
-        await self._stream.write(printable(text))
+        shown = printable(text)
+        self._parts.append(shown)
+        if self._stream is not None:
+            await self._stream.write(shown)
+
+    @on(ReplyMarkdown.Ready)
+    async def _markdown_ready(self, message: ReplyMarkdown.Ready) -> None:
+        message.stop()
+        if self._finished:
+            await self._show_exactly(self.text)
+            return
+        self._stream = Markdown.get_stream(self._markdown)
+        missed = self.text[len(self._rendered_at_start) :]
+        if missed:
+            await self._stream.write(missed)
 
     async def finish(self, status: MessageStatus, text: str) -> None:
         """End the stream and show the final `text` (it differs only if a delta was missed)."""
+        self._finished = True
+        self._parts = [printable(text)]
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
-        shown = printable(text)
-        if self._markdown.source != shown:
-            await self._markdown.ready.wait()
-            await self._markdown.update(shown)
+        if self._markdown.ready:
+            await self._show_exactly(self.text)
         self.status = status
+
+    async def _show_exactly(self, text: str) -> None:
+        if self._markdown.source != text:
+            await self._markdown.update(text)
 
 
 class ErrorNotice(Static):

@@ -27,18 +27,13 @@ from copilot_tui.core.events import (
     SessionTitleChangedEvent,
     UserMessageEvent,
 )
+from copilot_tui.core.figures import ReplyFigures, figures_from, last_figures
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.safe_text import printable
 from copilot_tui.widgets.conversation import Conversation
 from copilot_tui.widgets.messages import AssistantMessage
 from copilot_tui.widgets.prompt import PromptArea
-from copilot_tui.widgets.status_line import (
-    PaneStatus,
-    ReplyFigures,
-    StatusLine,
-    figures_from,
-    last_figures,
-)
+from copilot_tui.widgets.status_line import PaneStatus, StatusLine
 
 PaneState = Literal["idle", "streaming", "error"]
 _GENERATED_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -193,6 +188,16 @@ class SessionPane(TabPane):
     def last_reply_text(self) -> str | None:
         replies = [e for e in self.session.get_events() if isinstance(e, AssistantMessageEvent)]
         return replies[-1].content if replies and replies[-1].content else None
+
+    def refresh_winner_marks(self) -> None:
+        """Redraw ★ marks after a compare view marked a winner."""
+        winners = {
+            e.message_id: e.winner
+            for e in self.session.get_events()
+            if isinstance(e, AssistantMessageEvent)
+        }
+        for view in self.conversation.query(AssistantMessage):
+            view.winner = winners.get(view.message_id, False)
 
     def action_jump_to_end(self) -> None:
         self.conversation.jump_to_end()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import pytest
 
 from copilot_tui.__main__ import main
-from copilot_tui.core.demo_server import DemoServer
+from copilot_tui.core import demo_http
+from copilot_tui.core.demo_server import Behaviour, DemoServer
 from tests.cli.support import Cli, Result
 
 
@@ -27,3 +31,18 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
         return Result(status, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def pace(provider: DemoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, Behaviour]:
+    """How `provider` answers each model, by name: a fan-out sends all the same prompt."""
+    paces: dict[str, Behaviour] = {}
+    original = demo_http.answer_chat
+
+    async def paced(conn: Any, turn: demo_http.ChatTurn, count: Any) -> None:
+        if turn.model in paces:
+            turn = dataclasses.replace(turn, behaviour=paces[turn.model])
+        await original(conn, turn, count)
+
+    monkeypatch.setattr(demo_http, "answer_chat", paced)
+    return paces

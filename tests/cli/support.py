@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import NamedTuple, Protocol
 
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.metadata import SessionMetadata, SessionRecord
+
+# The line `ask` with several models ends with on stderr; group 1 is the compare id.
+SUMMARY = re.compile(
+    r"compare run ([0-9a-f]{12}): (\d+) repl(?:y|ies) in (\d+\.\d\d) s \(slowest (\d+\.\d\d) s\)"
+)
 
 
 class Result(NamedTuple):
@@ -27,6 +33,15 @@ def one_error_line(result: Result, status: int) -> str:
     assert lines[0].startswith("copilot-tui: error: "), lines[0]
     assert "Traceback" not in result.err
     return lines[0]
+
+
+def summary(result: Result) -> re.Match[str]:
+    """Assert stderr is exactly the compare run's summary line; return its match."""
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    match = SUMMARY.match(lines[0])
+    assert match is not None, lines[0]
+    return match
 
 
 def seed(session_id: str, *prompts: str, title: str | None = None, model: str = "test") -> None:

@@ -31,13 +31,20 @@ def test_help_describes_every_command(cli: Cli) -> None:
     for usage in (
         "copilot-tui [--session ID] [--model M]",
         "copilot-tui ask [--session ID] [--model M] [PROMPT ...]",
+        "copilot-tui ask --model A --model B [--model C ...] [--json] [PROMPT ...]",
         "copilot-tui sessions list [--json]",
         "copilot-tui sessions delete ID",
         "copilot-tui sessions rename ID TITLE",
         "copilot-tui sessions export ID [--format md|json] [-o FILE]",
+        "copilot-tui compare export COMPARE_ID [-o FILE]",
     ):
         assert usage in result.out
     assert cli("sessions", "export", "-h").status == 0
+    compare_help = " ".join(cli("compare", "export", "-h").out.split())
+    assert "'ask --model A --model B ...' prints the run's id" in compare_help
+    ask_help = cli("ask", "--help").out
+    for text in ("--json", "Repeat it to ask several models", "compare run ID: N replies"):
+        assert text in " ".join(ask_help.split())
 
 
 def test_version_comes_from_the_package_metadata(cli: Cli) -> None:
@@ -80,8 +87,12 @@ def test_a_malformed_ui_session_id_never_reaches_the_ui(
         (["sessions", "delete", "x" * 65], "65 characters long"),
         (["ask", "--session", "..", "hi"], "only dots"),
         (["ask", "--model", " ", "hi"], "the model name is empty"),
-        (["ask", "--model", "a", "--model", "b", "hi"], "--model may be given once"),
+        (["ask", "--session", "chat", "--model", "a", "--model", "b", "hi"], "--session takes one"),
+        (["ask", "--json", "--json=x", "hi"], "--json: ignored explicit argument 'x'"),
         (["--session", "chat", "sessions", "list"], "before 'sessions' are for the UI"),
+        (["compare"], "required: ACTION"),
+        (["compare", "export"], "required: COMPARE_ID"),
+        (["compare", "export", " "], "the compare id is empty"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -253,3 +254,42 @@ def test_write_export_failure_leaves_the_old_file_and_no_temp(
 def test_write_export_into_a_missing_directory_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(CopilotError, match="No such file or directory"):
         write_export(tmp_path / "missing" / "out.md", "text")
+
+
+def compare_turn(*, winner: bool) -> list[SessionEvent]:
+    asked = prompt("A or B?")
+    asked = dataclasses.replace(asked, id="p1", compare_id="abc123def456")
+    return [asked, dataclasses.replace(reply("B."), reply_to="p1", winner=winner)]
+
+
+def test_markdown_marks_a_compare_prompt_and_its_winning_reply() -> None:
+    text = export_markdown(record_of([*compare_turn(winner=True), prompt("plain", 2)]))
+    blocks = text.split("\n\n")
+    prompt_heading = blocks.index(f"### You · {shown(at(0))}")
+    assert blocks[prompt_heading + 1] == "*(compare run `abc123def456`)*"
+    reply_heading = blocks.index(f"### gpt-4o · {shown(at(1))}")
+    assert blocks[reply_heading + 1 : reply_heading + 3] == [
+        "**★ Winner of compare run `abc123def456`**",
+        "B.",
+    ]
+    assert text.count("compare run") == 2  # the plain prompt has no mark
+    loser = export_markdown(record_of(compare_turn(winner=False)))
+    assert "★" not in loser
+
+
+def test_a_winner_without_its_prompt_and_a_hostile_run_id_stay_inline() -> None:
+    orphan = export_markdown(record_of([compare_turn(winner=True)[1]]))
+    assert "**★ Winner of its compare run**" in orphan.splitlines()
+    hostile = UserMessageEvent(session_id=SID, content="x", compare_id="`a`\n# b", timestamp=T0)
+    text = export_markdown(record_of([hostile]))
+    assert "*(compare run `` `a` # b ``)*" in text.splitlines()
+    assert headings(text) == ["h1 Pelican questions", f"h3 You · {shown(T0)}"]
+
+
+def test_json_keeps_compare_ids_and_winner_marks() -> None:
+    events = [*compare_turn(winner=True), prompt("plain", 2)]
+    items = json.loads(export_json(record_of(events)))["events"]
+    assert items[0]["compare_id"] == "abc123def456"
+    assert items[1]["winner"] is True
+    assert items[1]["reply_to"] == "p1"
+    assert items[2]["compare_id"] is None

@@ -36,6 +36,8 @@ def seed_session(
     model: str = "test-model",
     turns: Sequence[tuple[str, str]] = (),
     error: str | None = None,
+    compare_id: str | None = None,
+    winner: bool = False,
 ) -> None:
     """Store a session with fixed ids and times, as an earlier run would have left it."""
     assert config.data_dir is not None
@@ -44,7 +46,11 @@ def seed_session(
     for number, (prompt, reply) in enumerate(turns):
         when = FIXED_TIME + timedelta(minutes=number)
         asked = UserMessageEvent(
-            session_id=session_id, id=f"{session_id}-u{number}", timestamp=when, content=prompt
+            session_id=session_id,
+            id=f"{session_id}-u{number}",
+            timestamp=when,
+            content=prompt,
+            compare_id=compare_id,
         )
         answer_id = f"{session_id}-a{number}"
         store.append_event(asked)
@@ -59,6 +65,7 @@ def seed_session(
                 timestamp=when,
                 ttft_s=0.25,
                 duration_s=1.25,
+                winner=winner,
             )
         )
         store.append_event(
@@ -93,8 +100,14 @@ def seed_three(config: Config, *, answered: bool) -> None:
         seed_session(config, name, title=f"{name} chat", turns=turns)
 
 
-def save_tabs(path: Path, open_sessions: list[str], active: str | None = None) -> None:
-    save_ui_state(UiState(open_sessions=open_sessions, active=active), path)
+def save_tabs(
+    path: Path,
+    open_sessions: list[str],
+    active: str | None = None,
+    last_compare: tuple[str, tuple[str, ...]] | None = None,
+) -> None:
+    state = UiState(open_sessions=open_sessions, active=active, last_compare=last_compare)
+    save_ui_state(state, path)
 
 
 def make_app(config: Config, state_file: Path, **options: str) -> CopilotApp:

@@ -93,3 +93,54 @@ def test_a_tab_showing_an_error(
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=show_error_tab)
+
+
+COMPARE_PROMPT = "Write a Python function that checks whether a string is a palindrome."
+COMPARE_REPLIES = {
+    "gpt-4o-mini": (
+        "```python\ndef is_palindrome(text: str) -> bool:\n    return text == text[::-1]\n```"
+        "\n\nShort and fast, but it is case- and space-sensitive."
+    ),
+    "llama3.2:3b": (
+        "Normalise first, then compare:\n\n```python\n"
+        "def is_palindrome(text: str) -> bool:\n"
+        "    kept = [c.lower() for c in text if c.isalnum()]\n"
+        "    return kept == kept[::-1]\n```"
+    ),
+    "qwen2.5-coder": (
+        "Use two indices moving inwards; it stops at the first mismatch and needs no copy."
+    ),
+}
+
+
+def seed_compare_run(config: Config, state: Path) -> None:
+    ids = []
+    for number, (model, reply) in enumerate(COMPARE_REPLIES.items(), start=1):
+        session_id = f"ab-{number}"
+        ids.append(session_id)
+        seed_session(
+            config,
+            session_id,
+            title=COMPARE_PROMPT,
+            model=model,
+            turns=[(COMPARE_PROMPT, reply)],
+            compare_id="run4a1b2c3d",
+            winner=number == 2,
+        )
+    save_tabs(state, ids, active="ab-1", last_compare=("run4a1b2c3d", tuple(ids)))
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+def test_compare_view(
+    snap_compare: Snap, make_config: ConfigFactory, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    config = make_config()
+    seed_compare_run(config, tmp_path / "ui.json")
+    app = make_app(config, tmp_path / "ui.json")
+
+    async def open_compare(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await pilot.pause(0.5)
+
+    assert snap_compare(app, terminal_size=size, run_before=open_compare)
