@@ -50,7 +50,10 @@ async def broadcast_from_dialog(pilot: Pilot[None], prompt: str) -> CompareScree
 
 
 def column_texts(screen: CompareScreen) -> list[str]:
-    return [c.query_one(AssistantMessage).query_one(Markdown).source for c in screen.columns]
+    """What each column's reply shows ("" while the column is still mounting it)."""
+    return [
+        "".join(markdown.source for markdown in column.query(Markdown)) for column in screen.columns
+    ]
 
 
 async def test_broadcast_streams_three_sessions_on_two_models_side_by_side(
