@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from copilot_tui.core.events import MessageStatus, SessionErrorEvent, UserMessageEvent
 from copilot_tui.safe_text import printable
 
+# A reply's state is shown in its frame's subtitle, coloured by markup, not by CSS
+# classes: a class change restyles the widget's whole subtree (every block of a long
+# reply), a subtitle change redraws one line.
 STATUS_NOTES: dict[str, str] = {
-    "aborted": "aborted",
-    "interrupted": "interrupted (the app stopped mid-reply)",
-    "error": "failed",
-    "streaming": "",
+    "aborted": "[$warning]aborted[/]",
+    "interrupted": "[$warning]interrupted (the app stopped mid-reply)[/]",
+    "error": "[$error]failed[/]",
+    "streaming": "[$accent]streaming…[/]",
     "complete": "",
 }
+WINNER_NOTE = "[$success bold]★ winner[/]"
 
 
 SHOWN_PROMPT_LINES = 40
@@ -79,6 +86,12 @@ class ReplyMarkdown(Markdown):
         self.post_message(self.Ready())
 
 
+# A streaming reply re-renders at most this often. Each Markdown append restyles and
+# re-lays out the growing reply, so appending per network read costs O(n^2) over a
+# long fast reply; batching keeps it to ~12 appends a second whatever the token rate.
+RENDER_INTERVAL = 1 / 12
+
+
 class AssistantMessage(Vertical):
     """One reply: Markdown streamed in as it arrives, then its final status.
 
@@ -103,6 +116,9 @@ class AssistantMessage(Vertical):
         self._parts = [self._rendered_at_start]
         self._markdown = ReplyMarkdown(self._rendered_at_start)
         self._stream: MarkdownStream | None = None
+        self._unrendered: list[str] = []
+        self._render_timer: Timer | None = None
+        self._last_render = 0.0
         self._finished = status != "streaming"
         self._winner = winner
         self.status = status
@@ -124,8 +140,6 @@ class AssistantMessage(Vertical):
     @status.setter
     def status(self, status: MessageStatus) -> None:
         self._status = status
-        for name in STATUS_NOTES:
-            self.set_class(name == status, f"-{name}")
         self._update_subtitle()
 
     @property
@@ -139,16 +153,28 @@ class AssistantMessage(Vertical):
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
-        self.set_class(self._winner, "-winner")
-        notes = [STATUS_NOTES[self._status], "★ winner" if self._winner else ""]
-        self.border_subtitle = " · ".join(note for note in notes if note)
+        notes = [STATUS_NOTES[self._status], WINNER_NOTE if self._winner else ""]
+        self.border_subtitle = Content.from_markup(" · ".join(note for note in notes if note))
 
     async def add_text(self, text: str) -> None:
-        """Append streamed text; MarkdownStream re-renders only the last block."""
+        """Append streamed text; it is rendered within RENDER_INTERVAL (at once if the
+        last render is older than that)."""
         shown = printable(text)
         self._parts.append(shown)
-        if self._stream is not None:
-            await self._stream.write(shown)
+        if self._stream is None:
+            return  # handed over whole when the Markdown is ready
+        self._unrendered.append(shown)
+        if self._render_timer is None:
+            wait = self._last_render + RENDER_INTERVAL - time.monotonic()
+            self._render_timer = self.set_timer(max(0.0, wait), self._render_pending)
+
+    async def _render_pending(self) -> None:
+        self._render_timer = None
+        if self._stream is not None and self._unrendered:
+            pending = "".join(self._unrendered)
+            self._unrendered.clear()
+            self._last_render = time.monotonic()
+            await self._stream.write(pending)
 
     @on(ReplyMarkdown.Ready)
     async def _markdown_ready(self, message: ReplyMarkdown.Ready) -> None:
@@ -165,6 +191,9 @@ class AssistantMessage(Vertical):
         """End the stream and show the final `text` (it differs only if a delta was missed)."""
         self._finished = True
         self._parts = [printable(text)]
+        if self._render_timer is not None:
+            self._render_timer.stop()
+        await self._render_pending()
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None

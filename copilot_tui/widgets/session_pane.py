@@ -95,6 +95,8 @@ class SessionPane(TabPane):
         self._note = ""
         self._figures: ReplyFigures | None = last_figures(session.get_events())
         self._reply_view: AssistantMessage | None = None
+        self._fed = 0  # deltas of the current reply handed to its view
+        self._unrendered_endings: list[AssistantMessageEvent] = []
         self._unsubscribe = session.on(self._forward)
 
     def compose(self) -> ComposeResult:
@@ -110,14 +112,31 @@ class SessionPane(TabPane):
     def on_unmount(self) -> None:
         self._unsubscribe()
 
-    def on_show(self) -> None:
-        # Lazy: a tab renders its history the first time it is shown.
+    async def on_show(self) -> None:
+        # Lazy: a tab renders its history the first time it is shown; later, it
+        # catches up with what streamed while it was in the background.
         if not self._history_shown:
             self._history_shown = True
             live = {mid: "".join(parts) for mid, parts in self._live.items()}
             self.conversation.show_history(self.session.get_events(), live)
             if self._current_turn is not None:  # keep feeding the reply now on screen
                 self._reply_view = self.conversation.reply(self._current_turn.message_id)
+                self._fed = len(self._live.get(self._current_turn.message_id, []))
+            return
+        await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        """Render what came while the tab was hidden (hidden tabs render nothing)."""
+        finished, self._unrendered_endings = self._unrendered_endings, []
+        for event in finished:
+            if (view := self.conversation.reply(event.message_id)) is not None:
+                await view.finish(event.status, event.content)
+        view, turn = self._reply_view, self._current_turn
+        if view is not None and turn is not None:
+            parts = self._live.get(turn.message_id, [])
+            if len(parts) > self._fed:
+                await view.add_text("".join(parts[self._fed :]))
+                self._fed = len(parts)
 
     # -- what it shows ----------------------------------------------------------------
 
@@ -249,6 +268,7 @@ class SessionPane(TabPane):
         self._live[event.message_id] = []
         self._note = ""
         self._reply_view = self.conversation.start_reply(event) if self._history_shown else None
+        self._fed = 0
         self.post_message(self.StateChanged(self))
 
     async def _on_delta(self, event: AssistantMessageDeltaEvent) -> None:
@@ -257,8 +277,9 @@ class SessionPane(TabPane):
             return
         parts.append(event.delta_content)
         view = self._reply_view
-        if view is not None and view.message_id == event.message_id:
+        if view is not None and view.message_id == event.message_id and self.display:
             await view.add_text(event.delta_content)
+            self._fed = len(parts)
             if not self.conversation.following:
                 self.query_one(".new-text-hint").display = True
 
@@ -268,8 +289,10 @@ class SessionPane(TabPane):
         view = self._reply_view
         if view is None and self._history_shown:
             view = self.conversation.reply(event.message_id)
-        if view is not None:
+        if view is not None and self.display:
             await view.finish(event.status, event.content)
+        elif view is not None:
+            self._unrendered_endings.append(event)  # rendered when the tab is shown
         self._reply_view = None
         self._current_turn = None  # idle once the final text is on screen
         self._figures = figures_from(event, None)

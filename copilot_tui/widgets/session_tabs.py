@@ -101,7 +101,8 @@ class SessionTabs(TabbedContent):
             self._frame += 1
             for pane in streaming:
                 self.relabel(pane)
-                pane.refresh_status()
+                if pane.display:  # a hidden tab's status line is redrawn when shown
+                    pane.refresh_status()
 
     @on(SessionPane.StateChanged)
     def _state_changed(self, message: SessionPane.StateChanged) -> None:

@@ -69,11 +69,11 @@ async def test_three_tabs_stream_at_once_each_with_its_own_reply(
             await type_and_send(pilot, f"{SLOW} {name} question")
         await wait_until(pilot, lambda: all(p.state == "streaming" for p in panes))
         await wait_until(pilot, lambda: all(p.state == "idle" for p in panes), timeout=20)
-        for pane, name in zip(panes, ("alpha", "beta", "gamma"), strict=True):
-            pane.on_show()  # background tabs render their history when shown
-            await pilot.pause()
+        for number, (pane, name) in enumerate(zip(panes, ("alpha", "beta", "gamma"), strict=True)):
+            app.tabs.jump(number + 1)  # a background tab renders what it missed when shown
+            shown = f"{name} question"
+            await wait_until(pilot, lambda p=pane, s=shown: s in "".join(reply_texts(p)))
             (text,) = reply_texts(pane)
-            assert f"{name} question" in text
             others = {"alpha", "beta", "gamma"} - {name}
             assert all(f"{other} question" not in text for other in others)
 
@@ -142,7 +142,7 @@ async def test_escape_aborts_and_keeps_the_partial_reply(
         await wait_until(pilot, lambda: pane.state == "idle")
         view = pane.query(AssistantMessage).last()
         assert view.status == "aborted"
-        assert view.has_class("-aborted")
+        assert "aborted" in str(view.border_subtitle)
         assert reply_texts(pane)[-1]
         await wait_until(pilot, lambda: server.disconnects == 1)
 
@@ -175,14 +175,14 @@ async def test_retry_resends_the_last_prompt_after_an_error(
         await restored(pilot)
         pane = active(app)
         await type_and_send(pilot, "please work")
-        await wait_until(pilot, lambda: pane.state == "error")
+        await wait_until(pilot, lambda: pane.state == "error" and bool(pane.query(ErrorNotice)))
         assert "500 Internal Server Error" in str(pane.query_one(ErrorNotice).render())
         assert "✗" in str(app.tabs.get_tab(pane).label)
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: pane.state == "idle" and len(server.requests) == 2)
         prompts = [r.body["messages"][-1]["content"] for r in server.requests]
         assert prompts == ["please work", "please work"]
-        assert "please work" in reply_texts(pane)[-1]
+        await wait_until(pilot, lambda: "please work" in (reply_texts(pane) or [""])[-1])
 
 
 async def test_an_error_in_one_tab_leaves_the_others_streaming(

@@ -141,9 +141,7 @@ async def test_a_winner_mark_survives_a_restart(make_config: ConfigFactory, tmp_
         await pilot.press("escape", "alt+2")
         beta = again.tabs.active_session_pane
         assert beta is not None
-        beta.on_show()
-        await pilot.pause(0.2)
-        assert any(view.winner for view in beta.query(AssistantMessage))
+        await wait_until(pilot, lambda: any(view.winner for view in beta.query(AssistantMessage)))
 
 
 async def test_compare_without_a_run_needs_two_tabs(
