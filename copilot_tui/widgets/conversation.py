@@ -101,6 +101,11 @@ class Conversation(VerticalScroll, can_focus=True):
                 return view
         return None
 
+    def show_winners(self, winners: dict[str, bool]) -> None:
+        """Set the ★ mark of each reply shown (by message id)."""
+        for view in self.query(AssistantMessage):
+            view.winner = winners.get(view.message_id, False)
+
     def add_error(self, event: SessionErrorEvent) -> None:
         self.mount(ErrorNotice(event))
 

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
@@ -117,7 +116,7 @@ class AssistantMessage(Vertical):
         self._markdown = ReplyMarkdown(self._rendered_at_start)
         self._stream: MarkdownStream | None = None
         self._unrendered: list[str] = []
-        self._render_timer: Timer | None = None
+        self._render_scheduled = False
         self._last_render = 0.0
         self._finished = status != "streaming"
         self._winner = winner
@@ -164,12 +163,16 @@ class AssistantMessage(Vertical):
         if self._stream is None:
             return  # handed over whole when the Markdown is ready
         self._unrendered.append(shown)
-        if self._render_timer is None:
+        if not self._render_scheduled:
+            self._render_scheduled = True
             wait = self._last_render + RENDER_INTERVAL - time.monotonic()
-            self._render_timer = self.set_timer(max(0.0, wait), self._render_pending)
+            if wait > 0:
+                self.set_timer(wait, self._render_pending)
+            else:  # a zero-interval Textual timer divides by zero
+                self.call_later(self._render_pending)
 
     async def _render_pending(self) -> None:
-        self._render_timer = None
+        self._render_scheduled = False
         if self._stream is not None and self._unrendered:
             pending = "".join(self._unrendered)
             self._unrendered.clear()
@@ -191,9 +194,7 @@ class AssistantMessage(Vertical):
         """End the stream and show the final `text` (it differs only if a delta was missed)."""
         self._finished = True
         self._parts = [printable(text)]
-        if self._render_timer is not None:
-            self._render_timer.stop()
-        await self._render_pending()
+        await self._render_pending()  # a render still scheduled will find nothing left
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 from typing import ClassVar, Literal
@@ -31,19 +30,12 @@ from copilot_tui.core.figures import ReplyFigures, figures_from, last_figures
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.safe_text import printable
 from copilot_tui.widgets.conversation import Conversation
-from copilot_tui.widgets.messages import AssistantMessage
 from copilot_tui.widgets.prompt import PromptArea
+from copilot_tui.widgets.reply_feed import ReplyFeed
 from copilot_tui.widgets.status_line import PaneStatus, StatusLine
+from copilot_tui.widgets.tab_label import display_title
 
 PaneState = Literal["idle", "streaming", "error"]
-_GENERATED_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def display_title(session: CopilotSession) -> str:
-    """The title; else a custom id; else "New session" (a generated id says nothing)."""
-    if session.title:
-        return session.title
-    return "New session" if _GENERATED_ID.fullmatch(session.session_id) else session.session_id
 
 
 def _ends_in_error(session: CopilotSession) -> bool:
@@ -88,15 +80,12 @@ class SessionPane(TabPane):
         self._demo = demo
         self._draft = draft
         self._history_shown = False
-        self._live: dict[str, list[str]] = {}
+        self._feed = ReplyFeed()
         self._current_turn: AssistantTurnStartEvent | None = None
         self._running_since = 0.0
         self._failed = _ends_in_error(session)
         self._note = ""
         self._figures: ReplyFigures | None = last_figures(session.get_events())
-        self._reply_view: AssistantMessage | None = None
-        self._fed = 0  # deltas of the current reply handed to its view
-        self._unrendered_endings: list[AssistantMessageEvent] = []
         self._unsubscribe = session.on(self._forward)
 
     def compose(self) -> ComposeResult:
@@ -115,28 +104,14 @@ class SessionPane(TabPane):
     async def on_show(self) -> None:
         # Lazy: a tab renders its history the first time it is shown; later, it
         # catches up with what streamed while it was in the background.
+        turn = self._current_turn
         if not self._history_shown:
             self._history_shown = True
-            live = {mid: "".join(parts) for mid, parts in self._live.items()}
-            self.conversation.show_history(self.session.get_events(), live)
-            if self._current_turn is not None:  # keep feeding the reply now on screen
-                self._reply_view = self.conversation.reply(self._current_turn.message_id)
-                self._fed = len(self._live.get(self._current_turn.message_id, []))
+            self.conversation.show_history(self.session.get_events(), self._feed.texts())
+            if turn is not None:  # keep feeding the reply now on screen
+                self._feed.attach(turn.message_id, self.conversation.reply(turn.message_id))
             return
-        await self._catch_up()
-
-    async def _catch_up(self) -> None:
-        """Render what came while the tab was hidden (hidden tabs render nothing)."""
-        finished, self._unrendered_endings = self._unrendered_endings, []
-        for event in finished:
-            if (view := self.conversation.reply(event.message_id)) is not None:
-                await view.finish(event.status, event.content)
-        view, turn = self._reply_view, self._current_turn
-        if view is not None and turn is not None:
-            parts = self._live.get(turn.message_id, [])
-            if len(parts) > self._fed:
-                await view.add_text("".join(parts[self._fed :]))
-                self._fed = len(parts)
+        await self._feed.catch_up(self.conversation, turn.message_id if turn else None)
 
     # -- what it shows ----------------------------------------------------------------
 
@@ -210,13 +185,8 @@ class SessionPane(TabPane):
 
     def refresh_winner_marks(self) -> None:
         """Redraw ★ marks after a compare view marked a winner."""
-        winners = {
-            e.message_id: e.winner
-            for e in self.session.get_events()
-            if isinstance(e, AssistantMessageEvent)
-        }
-        for view in self.conversation.query(AssistantMessage):
-            view.winner = winners.get(view.message_id, False)
+        replies = [e for e in self.session.get_events() if isinstance(e, AssistantMessageEvent)]
+        self.conversation.show_winners({reply.message_id: reply.winner for reply in replies})
 
     def action_jump_to_end(self) -> None:
         self.conversation.jump_to_end()
@@ -265,35 +235,20 @@ class SessionPane(TabPane):
 
     def _on_turn_start(self, event: AssistantTurnStartEvent) -> None:
         self._current_turn, self._running_since = event, time.monotonic()
-        self._live[event.message_id] = []
         self._note = ""
-        self._reply_view = self.conversation.start_reply(event) if self._history_shown else None
-        self._fed = 0
+        view = self.conversation.start_reply(event) if self._history_shown else None
+        self._feed.start(event.message_id, view)
         self.post_message(self.StateChanged(self))
 
     async def _on_delta(self, event: AssistantMessageDeltaEvent) -> None:
-        parts = self._live.get(event.message_id)
-        if parts is None:
-            return
-        parts.append(event.delta_content)
-        view = self._reply_view
-        if view is not None and view.message_id == event.message_id and self.display:
-            await view.add_text(event.delta_content)
-            self._fed = len(parts)
-            if not self.conversation.following:
-                self.query_one(".new-text-hint").display = True
+        rendered = await self._feed.add(event.message_id, event.delta_content, visible=self.display)
+        if rendered and not self.conversation.following:
+            self.query_one(".new-text-hint").display = True
 
     async def _on_reply(self, event: AssistantMessageEvent) -> None:
-        self._live.pop(event.message_id, None)
         self._note = ""
-        view = self._reply_view
-        if view is None and self._history_shown:
-            view = self.conversation.reply(event.message_id)
-        if view is not None and self.display:
-            await view.finish(event.status, event.content)
-        elif view is not None:
-            self._unrendered_endings.append(event)  # rendered when the tab is shown
-        self._reply_view = None
+        conversation = self.conversation if self._history_shown else None
+        await self._feed.end(event, conversation, visible=self.display)
         self._current_turn = None  # idle once the final text is on screen
         self._figures = figures_from(event, None)
         self.post_message(self.ReplyFinished(self))

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.content import Content
 
+from copilot_tui.core.session import CopilotSession
 from copilot_tui.safe_text import printable
+
+_GENERATED_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def display_title(session: CopilotSession) -> str:
+    """The title; else a custom id; else "New session" (a generated id says nothing)."""
+    if session.title:
+        return session.title
+    return "New session" if _GENERATED_ID.fullmatch(session.session_id) else session.session_id
+
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 MAX_TITLE = 24
