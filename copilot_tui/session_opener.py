@@ -1,4 +1,8 @@
-"""Which tabs the app opens at start: the last run's, plus `--session` / `--model`."""
+"""Which tabs the app opens at start: the last run's, plus `--session` / `--model`.
+
+The tab the user will see opens first and takes the focus, so typing works from the
+first frame; the other saved tabs fill in around it, in their saved order.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import CopilotError, SessionNotFoundError
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.ui_state import UiState
+from copilot_tui.widgets.session_pane import SessionPane
 
 if TYPE_CHECKING:
     from copilot_tui.app import CopilotApp
@@ -29,48 +34,68 @@ async def open_or_create(
 async def open_initial_sessions(
     app: CopilotApp, state: UiState, *, session_id: str | None, model: str | None
 ) -> None:
-    """Restore last run's tabs (same order, drafts), then open what was asked for.
+    """Open the first tab at once, then restore last run's tabs (order and drafts).
 
     A first run, or a run whose tabs were all deleted elsewhere, gets one new session.
     """
-    await _restore_tabs(app, state)
-    client = app.client
-    try:
-        if session_id is not None:
-            wanted = await open_or_create(client, session_id, model)
-        elif model is not None or not app.tabs.panes:
-            wanted = await client.create_session(model=model)
-        else:
-            wanted = None
-    except CopilotError as error:
-        app.notify(error.message, severity="error", title="Cannot open a session", timeout=15)
-        wanted = None
-    if wanted is not None:
-        await app.tabs.add_session(wanted, demo=client.is_demo)
-        return
-    _activate_saved(app, state)
-
-
-async def _restore_tabs(app: CopilotApp, state: UiState) -> None:
     missing: list[str] = []
-    for session_id in state.open_sessions:
-        try:
-            session = await app.client.resume_session(session_id)
-        except CopilotError:
-            missing.append(session_id)
+    first = await _open_first(app, state, session_id=session_id, model=model, missing=missing)
+    if first is None:
+        return
+    saved = state.open_sessions
+    index = saved.index(first.session.session_id) if first.session.session_id in saved else None
+    for position, saved_id in enumerate(saved):
+        if position == index or saved_id in missing:
             continue
-        draft = state.drafts.get(session_id, "")
-        await app.tabs.add_session(session, demo=app.client.is_demo, draft=draft, activate=False)
+        # Tabs saved before the first one go before it; the rest after, in order.
+        before = first if index is None or position < index else None
+        if not await _restore(app, state, saved_id, before=before):
+            missing.append(saved_id)
     if missing:
         names = ", ".join(missing)
         app.notify(f"no longer stored (deleted elsewhere?): {names}", severity="warning")
 
 
-def _activate_saved(app: CopilotApp, state: UiState) -> None:
+async def _open_first(
+    app: CopilotApp,
+    state: UiState,
+    *,
+    session_id: str | None,
+    model: str | None,
+    missing: list[str],
+) -> SessionPane | None:
+    """The tab shown at start: asked for, else last run's active one, else a new one."""
+    if session_id is None and model is None:
+        candidates = [state.active] if state.active in state.open_sessions else []
+        for saved_id in dict.fromkeys([*candidates, *reversed(state.open_sessions)]):
+            if (pane := await _restore(app, state, saved_id, activate=True)) is not None:
+                return pane
+            missing.append(saved_id)
+    try:
+        if session_id is not None:
+            wanted = await open_or_create(app.client, session_id, model)
+        else:
+            wanted = await app.client.create_session(model=model)
+    except CopilotError as error:
+        app.notify(error.message, severity="error", title="Cannot open a session", timeout=15)
+        return None
+    return await app.tabs.add_session(wanted, demo=app.client.is_demo)
+
+
+async def _restore(
+    app: CopilotApp,
+    state: UiState,
+    session_id: str,
+    *,
+    activate: bool = False,
+    before: SessionPane | None = None,
+) -> SessionPane | None:
+    try:
+        session = await app.client.resume_session(session_id)
+    except CopilotError:
+        return None
+    draft = state.drafts.get(session_id, "")
     tabs = app.tabs
-    pane = tabs.pane_for(state.active) if state.active else None
-    panes = tabs.panes
-    if pane is None and panes:
-        pane = panes[-1]
-    if pane is not None:
-        tabs.activate(pane)
+    return await tabs.add_session(
+        session, demo=app.client.is_demo, draft=draft, activate=activate, before=before
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import codecs
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from copilot_tui.core.chat_chunks import DecodedChunk, decode_chunk
+from copilot_tui.core.chat_chunks import ChunkUsage, DecodedChunk, decode_chunk, decode_fields
 from copilot_tui.core.config import ProviderConfig, Timeouts
 from copilot_tui.core.errors import ConfigError, ProviderError
 from copilot_tui.core.history import ChatMessage
@@ -17,6 +19,7 @@ from copilot_tui.core.sse import SSEParser
 
 MAX_ERROR_BODY = 64 * 1024
 MAX_JSON_BODY = 16 * 1024 * 1024
+_BODY_END_GRACE_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,10 @@ async def stream_chat(
     timeouts: Timeouts,
     environ: Mapping[str, str],
 ) -> AsyncGenerator[list[DecodedChunk]]:
-    """Yield the chunks decoded from each network read until the reply is complete.
+    """Yield what each network read brought, until the reply is complete.
+
+    A streamed reply yields one list per read, holding one chunk that merges the read's
+    events (see `_decode_batch`); a whole JSON completion yields one list of one chunk.
 
     Raises:
         ProviderError: for every failure, with `retryable` set where a retry may help.
@@ -102,21 +108,117 @@ async def _response_batches(
 async def _sse_batches(response: httpx.Response, url: str) -> AsyncGenerator[list[DecodedChunk]]:
     parser = SSEParser()
     finished = False
-    async for text in response.aiter_text():
-        events = parser.feed(text)
-        if not events:
-            continue
-        batch = [decode_chunk(event.data, source=url) for event in events]
-        yield batch
-        if any(chunk.done for chunk in batch):
-            return
-        finished = finished or any(chunk.finish_reason for chunk in batch)
+    decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
+    async with _ReadAhead(response) as reads:
+        while (received := await reads.take()) is not None:
+            chunk, error = _decode_batch(parser.feed_data(decoder.decode(received)), url)
+            if chunk is not None:
+                yield [chunk]
+            if error is not None:
+                raise error
+            if chunk is not None and chunk.done:
+                # The body's last bytes follow [DONE]: reading them lets the pool reuse
+                # the connection (no new TCP and TLS handshake for the next turn).
+                await reads.finish(_BODY_END_GRACE_S)
+                return
+            finished = finished or (chunk is not None and chunk.finish_reason is not None)
     if not finished:
         raise ProviderError(
             f"the connection to {url} closed mid-reply (no finish and no [DONE])",
             error_type="connection",
             retryable=True,
         )
+
+
+def _decode_batch(datas: list[str], url: str) -> tuple[DecodedChunk | None, ProviderError | None]:
+    """The events' payloads as one chunk: texts joined, the last usage and finish reason.
+
+    Decoding stops at `[DONE]` (the chunk is then `done`) and at the first payload that
+    fails, whose error comes back with the chunk of the payloads before it: their text
+    still counts. The chunk is None when no payload was decoded.
+    """
+    texts: list[str] = []
+    usage: ChunkUsage | None = None
+    finish_reason: str | None = None
+    done = False
+    error: ProviderError | None = None
+    for data in datas:
+        try:
+            text, new_usage, new_reason, done = decode_fields(data, source=url)
+        except ProviderError as failure:
+            error = failure
+            break
+        texts.append(text)
+        usage, finish_reason = new_usage or usage, new_reason or finish_reason
+        if done:
+            break
+    chunk = DecodedChunk("".join(texts), usage, finish_reason, done) if texts else None
+    return chunk, error
+
+
+class _ReadAhead:
+    """Reads a response body in a task of its own and hands over all that has arrived.
+
+    A server sends one HTTP chunk per token, and httpx yields them one by one even when
+    a single network read brought hundreds. Reading them here, and parsing whatever has
+    piled up whenever this task waits for the network, makes one batch (and so one
+    delta event) per network read instead of one per token.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._received: list[bytes] = []
+        self._ended = False
+        self._error: Exception | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _ReadAhead:
+        self._task = asyncio.ensure_future(self._read())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            await asyncio.wait({self._task})
+
+    async def finish(self, grace: float) -> None:
+        """Give the body up to `grace` seconds to end by itself before it is cut."""
+        if self._task is not None and not self._task.done():
+            await asyncio.wait({self._task}, timeout=grace)
+
+    async def take(self) -> bytes | None:
+        """Every byte received since the last call, waiting for some; None at the end.
+
+        Raises:
+            Exception: what reading the body raised (after the bytes before it).
+        """
+        while not self._received:
+            if self._ended:
+                if self._error is not None:
+                    raise self._error
+                return None
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        received = b"".join(self._received)
+        self._received.clear()
+        return received
+
+    async def _read(self) -> None:
+        try:
+            async for chunk in self._response.aiter_bytes():
+                self._received.append(chunk)
+                self._wake()
+        except Exception as error:
+            self._error = error
+        finally:
+            self._ended = True
+            self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
 
 async def _not_a_stream(

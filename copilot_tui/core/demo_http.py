@@ -228,6 +228,7 @@ async def _answer_failure(conn: Connection, turn: ChatTurn) -> None:
 def _reply_pieces(turn: ChatTurn) -> list[str]:
     behaviour, text = turn.behaviour, turn.behaviour.text
     text = replies.demo_reply(turn.prompt, turn.model, behaviour.tokens) if text is None else text
+    text += replies.end_marker(behaviour.done)
     pieces = replies.split_reply(text, one_chunk_bytes=behaviour.big_chunk_bytes)
     return pieces or ([" ..."] if behaviour.never_end else [])
 

@@ -142,6 +142,11 @@ def _sentences_of_at_least(rng: random.Random, tokens: int) -> list[str]:
     return sentences
 
 
+def end_marker(word: str | None) -> str:
+    """What ends a reply for `[[done=WORD]]`: "DONE-WORD" as its own paragraph ("" for None)."""
+    return "" if word is None else f"\n\nDONE-{word}\n"
+
+
 def parse_directives(prompt: str) -> dict[str, str]:
     """The `key=value` pairs of the `[[...]]` directives in a prompt, values unparsed."""
     directives: dict[str, str] = {}

@@ -8,7 +8,6 @@ malformed chunks, ...). Standard library only.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import signal
@@ -17,12 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from copilot_tui.core import demo_cli as cli
 from copilot_tui.core import demo_http as http
 from copilot_tui.core import demo_replies as replies
 
 _READ_LIMIT = 1 << 20
 _START_STOP_TIMEOUT = 5.0
-_TEXT_FIELDS = frozenset({"body", "content_type", "text"})
+_TEXT_FIELDS = frozenset({"body", "content_type", "text", "done"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Behaviour:
     big_chunk_bytes: int | None = None  # the whole reply as one content chunk of this size
     keepalive_every: int | None = None  # a `: keep-alive` comment before every Nth chunk
     split_writes: bool = False  # each event in two socket writes, split mid-line
+    done: str | None = None  # end the reply with the marker "DONE-<done>" (benchmarks)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class DemoServer:
         models: Model names the server knows; None accepts any name.
         host: Address to listen on.
         port: Port to listen on; 0 picks a free one.
+        log: Where to record when each chat request starts and ends; None: nowhere.
     """
 
     def __init__(
@@ -101,10 +103,11 @@ class DemoServer:
         models: Sequence[str] | None = ("demo", "demo-terse"),
         host: str = "127.0.0.1",
         port: int = 0,
+        log: cli.RequestLog | None = None,
     ) -> None:
         self._default = default or Behaviour()
         self._models = None if models is None else tuple(models)
-        self._host, self._requested_port = host, port
+        self._host, self._requested_port, self._log = host, port, log
         self._port: int | None = None
         self._lock = threading.Lock()
         self._queue: list[tuple[str | None, Behaviour]] = []
@@ -267,20 +270,17 @@ class DemoServer:
         prompt = replies.last_user_text(body["messages"])
         behaviour = self._behaviour_for(prompt)
         turn = http.ChatTurn(request, body, behaviour, replies.strip_directives(prompt), model)
-        await http.answer_chat(conn, turn, self._count)
+        answering = http.answer_chat(conn, turn, self._count)
+        await cli.logged(self._log, request.path, prompt, answering)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve the demo model in the foreground until Ctrl-C or SIGTERM."""
-    parser = argparse.ArgumentParser(description="Serve copilot-tui's offline demo model.")
-    parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
-    parser.add_argument("--delay", type=float, default=0.02, help="seconds between tokens")
-    parser.add_argument("--ttft", type=float, default=0.3, help="seconds to the first token")
-    parser.add_argument("--models", default="demo,demo-terse", help="comma-separated, or *")
-    args = parser.parse_args(argv)
+    args = cli.parse_args(argv)
     models = None if args.models == "*" else [m for m in args.models.split(",") if m]
     pace = Behaviour(ttft=args.ttft, delay=args.delay)
-    server = DemoServer(default=pace, models=models, port=args.port)
+    log = None if args.log is None else cli.RequestLog(args.log)
+    server = DemoServer(default=pace, models=models, port=args.port, log=log)
     stop_requested = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop_requested.set())

@@ -7,6 +7,7 @@ import itertools
 from textual import on
 from textual.css.query import NoMatches
 from textual.widgets import TabbedContent
+from textual.widgets._tabbed_content import ContentTab
 
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.widgets.session_pane import SessionPane
@@ -21,13 +22,17 @@ class SessionTabs(TabbedContent):
         super().__init__(id=id)
         self._pane_numbers = itertools.count(1)
         self._unread: set[str] = set()
+        self._streaming: set[SessionPane] = set()  # kept by StateChanged: tick needs no query
         self._frame = 0
 
     # -- which panes ------------------------------------------------------------------
 
     @property
     def panes(self) -> list[SessionPane]:
-        return list(self.query(SessionPane))
+        """The panes in tab-bar order (a pane added `before` another is mounted last)."""
+        by_id = {pane.id: pane for pane in self.query(SessionPane)}
+        tab_ids = (ContentTab.sans_prefix(tab.id or "") for tab in self.query(ContentTab))
+        return [by_id[pane_id] for pane_id in tab_ids if pane_id in by_id]
 
     @property
     def active_session_pane(self) -> SessionPane | None:
@@ -40,14 +45,21 @@ class SessionTabs(TabbedContent):
     # -- opening, closing, moving -----------------------------------------------------
 
     async def add_session(
-        self, session: CopilotSession, *, demo: bool, draft: str = "", activate: bool = True
+        self,
+        session: CopilotSession,
+        *,
+        demo: bool,
+        draft: str = "",
+        activate: bool = True,
+        before: SessionPane | None = None,
     ) -> SessionPane:
-        """A pane for `session` (or its existing one), optionally made active."""
+        """A pane for `session` (or its existing one), optionally made active; new panes
+        go at the end, or `before` another pane."""
         pane = self.pane_for(session.session_id)
         if pane is None:
             pane_id = f"session-pane-{next(self._pane_numbers)}"
             pane = SessionPane(session, pane_id=pane_id, demo=demo, draft=draft)
-            await self.add_pane(pane)
+            await self.add_pane(pane, before=before)
             self.relabel(pane)
         if activate:
             self.activate(pane)
@@ -59,6 +71,7 @@ class SessionTabs(TabbedContent):
 
     async def remove_session_pane(self, pane: SessionPane) -> None:
         self._unread.discard(pane.id or "")
+        self._streaming.discard(pane)
         await self.remove_pane(pane.id or "")
         if (active := self.active_session_pane) is not None:
             active.prompt.focus()
@@ -96,10 +109,9 @@ class SessionTabs(TabbedContent):
 
     def tick(self) -> None:
         """Advance the spinners and streaming times (called a few times a second)."""
-        streaming = [pane for pane in self.panes if pane.state == "streaming"]
-        if streaming:
+        if self._streaming:
             self._frame += 1
-            for pane in streaming:
+            for pane in self._streaming:
                 self.relabel(pane)
                 if pane.display:  # a hidden tab's status line is redrawn when shown
                     pane.refresh_status()
@@ -109,6 +121,10 @@ class SessionTabs(TabbedContent):
         pane = message.pane
         if isinstance(message, SessionPane.ReplyFinished) and pane is not self.active_pane:
             self._unread.add(pane.id or "")
+        if pane.state == "streaming":
+            self._streaming.add(pane)
+        else:
+            self._streaming.discard(pane)
         self.relabel(pane)
 
     @on(TabbedContent.TabActivated)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
@@ -41,6 +42,10 @@ async def type_and_send(pilot: Pilot[None], text: str) -> None:
     await pilot.pause(0.01)
 
 
+def shows(pane: SessionPane, text: str) -> Callable[[], bool]:
+    return lambda: text in "".join(reply_texts(pane))
+
+
 async def terminal_key(pilot: Pilot[None], key: str, character: str) -> None:
     """Deliver a key as the terminal driver does (pilot.press sends no character)."""
     pilot.app.post_message(events.Key(key, character))
@@ -71,8 +76,7 @@ async def test_three_tabs_stream_at_once_each_with_its_own_reply(
         await wait_until(pilot, lambda: all(p.state == "idle" for p in panes), timeout=20)
         for number, (pane, name) in enumerate(zip(panes, ("alpha", "beta", "gamma"), strict=True)):
             app.tabs.jump(number + 1)  # a background tab renders what it missed when shown
-            shown = f"{name} question"
-            await wait_until(pilot, lambda p=pane, s=shown: s in "".join(reply_texts(p)))
+            await wait_until(pilot, shows(pane, f"{name} question"))
             (text,) = reply_texts(pane)
             others = {"alpha", "beta", "gamma"} - {name}
             assert all(f"{other} question" not in text for other in others)
