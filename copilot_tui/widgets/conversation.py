@@ -17,9 +17,30 @@ from copilot_tui.core.events import (
 )
 from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice, UserMessage
 
-# Render the newest messages first; older ones come when asked for (a long session opens fast).
-PAGE_SIZE = 40
+# A long session opens with its newest messages, about this many screens of them; older
+# ones come a page at a time when the user reaches the top. Each Markdown message costs
+# a few tens of milliseconds to mount, so a fixed 40 made a big session open in ~0.6 s.
+SCREENS_PER_PAGE = 2.5
+MESSAGE_CHROME_LINES = 3  # border and margin around each message
 DISPLAYED = (UserMessageEvent, AssistantMessageEvent, SessionErrorEvent)
+
+
+def estimated_lines(event: SessionEvent, width: int) -> int:
+    """Roughly how many lines an event takes on screen at this width."""
+    text = getattr(event, "content", "") or getattr(event, "message", "")
+    usable = max(20, width - 6)
+    wrapped = sum(len(line) // usable + 1 for line in text.split("\n"))
+    return wrapped + MESSAGE_CHROME_LINES
+
+
+def newest_page(events: Sequence[SessionEvent], width: int, lines: int) -> int:
+    """How many of the newest events fill about `lines` lines (at least one)."""
+    total = 0
+    for count, event in enumerate(reversed(events), start=1):
+        total += estimated_lines(event, width)
+        if total >= lines:
+            return count
+    return len(events)
 
 
 def message_view(event: SessionEvent, live_text: str = "") -> Widget | None:
@@ -50,10 +71,15 @@ class Conversation(VerticalScroll, can_focus=True):
         self._live_text: dict[str, str] = {}
         self._earlier_button = Button("Show earlier messages", classes="earlier", compact=True)
 
+    def _page_size(self, events: Sequence[SessionEvent]) -> int:
+        width, height = self.size.width or 100, self.size.height or 40
+        return newest_page(events, width, int(height * SCREENS_PER_PAGE))
+
     def show_history(self, events: Sequence[SessionEvent], live_text: dict[str, str]) -> None:
         """Render stored events: the newest page now, the rest on demand."""
         shown = [event for event in events if isinstance(event, DISPLAYED)]
-        self._older, newest = shown[:-PAGE_SIZE], shown[-PAGE_SIZE:]
+        split = len(shown) - self._page_size(shown)
+        self._older, newest = shown[:split], shown[split:]
         self._live_text = live_text
         self.mount_all(self._views(newest))
         if self._older:
@@ -69,13 +95,26 @@ class Conversation(VerticalScroll, can_focus=True):
         self._earlier_button.label = f"Show {len(self._older)} earlier messages"
 
     def show_earlier(self) -> None:
-        """Mount the next page of older messages above the shown ones."""
-        page, self._older = self._older[-PAGE_SIZE:], self._older[:-PAGE_SIZE]
+        """Mount the next page of older messages above the shown ones, keeping the view
+        on the message that was at the top."""
+        if not self._older:
+            return
+        split = len(self._older) - self._page_size(self._older)
+        page, self._older = self._older[split:], self._older[:split]
+        was_first = next(
+            (child for child in self.children if child is not self._earlier_button), None
+        )
         self.mount_all(self._views(page), after=self._earlier_button)
         if self._older:
             self._update_earlier_button()
         else:
             self._earlier_button.remove()
+        if was_first is not None:
+            self.call_after_refresh(self._keep_at_top, was_first)
+
+    def _keep_at_top(self, widget: Widget) -> None:
+        if not self.following:  # the user may have jumped to the end meanwhile
+            self.scroll_to_widget(widget, top=True, animate=False, immediate=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button is self._earlier_button:
@@ -118,6 +157,8 @@ class Conversation(VerticalScroll, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         if not self.following and new_value >= self.max_scroll_y:
             self.following = True  # scrolled back down: Textual re-anchors too
+        if new_value <= 0 < old_value and self._older:
+            self.show_earlier()  # the user reached the top: bring the next page
 
     def jump_to_end(self) -> None:
         self.following = True

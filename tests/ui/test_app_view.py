@@ -7,8 +7,10 @@ from pathlib import Path
 from textual.widgets import Button
 
 from copilot_tui.core.demo_server import Behaviour, DemoServer
-from copilot_tui.widgets.conversation import PAGE_SIZE
+from copilot_tui.core.events import UserMessageEvent
+from copilot_tui.widgets.conversation import Conversation, newest_page
 from copilot_tui.widgets.messages import UserMessage, prompt_display
+from copilot_tui.widgets.session_pane import SessionPane
 from tests.conftest import ConfigFactory
 from tests.ui.harness import (
     active,
@@ -33,6 +35,18 @@ def test_long_prompts_are_shown_in_part() -> None:
     assert "\x1b" not in prompt_display("\x1b[2J").plain
 
 
+def test_the_first_page_holds_a_few_screens_of_the_newest_messages() -> None:
+    short = [UserMessageEvent(session_id="s", content="hi")] * 100
+    assert newest_page(short, width=100, lines=40) == 10  # one line of text + 3 of chrome
+    long = [UserMessageEvent(session_id="s", content="x" * 940)] * 100
+    assert newest_page(long, width=100, lines=40) == 3  # ten wrapped lines + 3 each
+    assert newest_page(short[:4], width=100, lines=400) == 4
+
+
+def shown_count(pane: SessionPane) -> int:
+    return len(pane.query(UserMessage)) + len(reply_texts(pane))
+
+
 async def test_a_long_history_opens_with_its_newest_page(
     make_config: ConfigFactory, tmp_path: Path
 ) -> None:
@@ -44,13 +58,17 @@ async def test_a_long_history_opens_with_its_newest_page(
     async with app.run_test(size=(100, 30)) as pilot:
         await restored(pilot)
         pane = active(app)
-        assert len(pane.query(UserMessage)) + len(reply_texts(pane)) == PAGE_SIZE
+        first_page = shown_count(pane)
+        assert 10 < first_page < 60
         assert reply_texts(pane)[-1] == "answer 99"
         button = pane.query_one(".earlier", Button)
-        assert "160 earlier" in str(button.label)
+        assert f"{200 - first_page} earlier" in str(button.label)
         button.press()
-        await wait_until(pilot, lambda: len(reply_texts(pane)) == PAGE_SIZE)
-        assert "120 earlier" in str(button.label)
+        await wait_until(pilot, lambda: shown_count(pane) == 2 * first_page)
+        assert f"{200 - 2 * first_page} earlier" in str(button.label)
+        conversation = pane.query_one(Conversation)
+        conversation.scroll_home(animate=False)
+        await wait_until(pilot, lambda: shown_count(pane) == 3 * first_page)
 
 
 async def test_a_restored_tab_that_failed_shows_it(
