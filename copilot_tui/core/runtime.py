@@ -15,6 +15,7 @@ from copilot_tui.core.env_providers import providers_from_env
 from copilot_tui.core.paths import store_file
 from copilot_tui.core.providers import ProviderSet
 from copilot_tui.core.turn import TurnServices
+from copilot_tui.core.warm_transport import WarmTransport
 
 DEMO_PROVIDER = "demo"
 # A pace that reads like a real model: a short think, then ~50 tokens/s.
@@ -83,7 +84,7 @@ def _services(
         default_model=config.default_model,
     )
     return TurnServices(
-        http=httpx.AsyncClient(transport=transport),
+        http=httpx.AsyncClient(transport=transport or WarmTransport()),
         providers=provider_set,
         store=store,
         timeouts=config.timeouts,

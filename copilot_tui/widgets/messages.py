@@ -14,6 +14,7 @@ from textual.widgets.markdown import MarkdownStream
 
 from copilot_tui.core.events import MessageStatus, SessionErrorEvent, UserMessageEvent
 from copilot_tui.safe_text import printable
+from copilot_tui.widgets.frames import FRAME, until_next_frame
 
 # A reply's state is shown in its frame's subtitle, coloured by markup, not by CSS
 # classes: a class change restyles the widget's whole subtree (every block of a long
@@ -85,12 +86,6 @@ class ReplyMarkdown(Markdown):
         self.post_message(self.Ready())
 
 
-# A streaming reply re-renders at most this often. Each Markdown append restyles and
-# re-lays out the growing reply, so appending per network read costs O(n^2) over a
-# long fast reply; batching keeps it to ~12 appends a second whatever the token rate.
-RENDER_INTERVAL = 1 / 12
-
-
 class AssistantMessage(Vertical):
     """One reply: Markdown streamed in as it arrives, then its final status.
 
@@ -156,8 +151,8 @@ class AssistantMessage(Vertical):
         self.border_subtitle = Content.from_markup(" · ".join(note for note in notes if note))
 
     async def add_text(self, text: str) -> None:
-        """Append streamed text; it is rendered within RENDER_INTERVAL (at once if the
-        last render is older than that)."""
+        """Append streamed text; it is rendered on the next frame of the grid (at once
+        if the last render is older than a frame)."""
         shown = printable(text)
         self._parts.append(shown)
         if self._stream is None:
@@ -165,9 +160,10 @@ class AssistantMessage(Vertical):
         self._unrendered.append(shown)
         if not self._render_scheduled:
             self._render_scheduled = True
-            wait = self._last_render + RENDER_INTERVAL - time.monotonic()
-            if wait > 0:
-                self.set_timer(wait, self._render_pending)
+            # Each Markdown append restyles and re-lays out the growing reply: once per
+            # network read would cost O(n^2) over a long fast reply; once a frame does not.
+            if time.monotonic() - self._last_render < FRAME:
+                self.set_timer(until_next_frame(), self._render_pending)
             else:  # a zero-interval Textual timer divides by zero
                 self.call_later(self._render_pending)
 

@@ -5,13 +5,25 @@ from __future__ import annotations
 import itertools
 
 from textual import on
+from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import TabbedContent
+from textual.widgets import Static, Tab, TabbedContent
 from textual.widgets._tabbed_content import ContentTab
 
 from copilot_tui.core.session import CopilotSession
+from copilot_tui.widgets.frames import FRAME, TICK_FRAMES, until_next_frame
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.tab_label import tab_label
+
+
+def repaint_label(tab: Tab, label: Content) -> None:
+    """Show a label as wide as the old one: a repaint of the tab alone.
+
+    The `label` setter also re-lays out the tab bar and restarts its underline's
+    0.3 s slide; spinners in eight streaming tabs did that 32 times a second.
+    """
+    tab._label = label  # what the `label` property reads; Textual has no quiet setter
+    Static.update(tab, label, layout=False)
 
 
 class SessionTabs(TabbedContent):
@@ -92,20 +104,28 @@ class SessionTabs(TabbedContent):
     # -- marks ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.set_interval(0.125, self.tick)
+        self.set_timer(until_next_frame(TICK_FRAMES), self._start_ticking)
+
+    def _start_ticking(self) -> None:
+        self.tick()  # Textual timers keep to their start's grid: this one is the frames'
+        self.set_interval(FRAME * TICK_FRAMES, self.tick)
 
     def relabel(self, pane: SessionPane) -> None:
         try:
             tab = self.get_tab(pane)
         except NoMatches:  # the tab (or the whole app) is closing
             return
-        tab.label = tab_label(
+        label = tab_label(
             pane.title,
             state=pane.state,
             unread=(pane.id or "") in self._unread,
             queued=pane.session.queued_count,
             frame=self._frame,
         )
+        if label.cell_length != tab.label.cell_length:
+            tab.label = label  # the tab bar re-measures and slides its underline along
+        elif label != tab.label:
+            repaint_label(tab, label)
 
     def tick(self) -> None:
         """Advance the spinners and streaming times (called a few times a second)."""

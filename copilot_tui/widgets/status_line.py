@@ -32,4 +32,4 @@ class StatusLine(Static):
         if status.figures is not None:
             parts += [" · ", status.figures.describe()]
         parts += [" · ", status.session_id]
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # always one line: no layout
