@@ -21,7 +21,8 @@ from copilot_tui.core.errors import SessionExistsError, SessionNotFoundError, St
 from copilot_tui.core.events import AssistantMessageEvent as Reply
 from copilot_tui.core.events import UserMessageEvent
 from copilot_tui.core.store import SessionStore
-from copilot_tui.core.store_schema import SCHEMA_VERSION
+from copilot_tui.core.store_migrations import MIGRATIONS, SCHEMA_VERSION
+from copilot_tui.core.store_schema import event_row
 
 REPLY = partial(Reply, reply_to="u", model="g")
 T0 = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -163,6 +164,50 @@ def test_upsert_replaces_in_place_and_search_follows(store: SessionStore) -> Non
     assert (store.load_events("s1")[0], store.count_events("s1")) == (final, 2)
     assert store.search("wombat") == []
     assert [h.event_id for h in store.search("kangaroo")] == ["m1"]
+
+
+def fts_rows(store: SessionStore) -> int:
+    return len(store._db.read("SELECT rowid FROM events_fts_docsize"))
+
+
+def test_a_streaming_reply_enters_the_index_only_when_it_ends(store: SessionStore) -> None:
+    store.create_session("s1", model="gpt")
+    for text in ("wombat", "wombat kangaroo"):  # partial saves: not indexed, not searchable
+        store.upsert_message(reply("s1", text, status="streaming"))
+    assert (store.search("wombat"), fts_rows(store)) == ([], 0)
+    store.upsert_message(reply("s1", "wombat kangaroo emu"))
+    assert [h.event_id for h in store.search("emu")] == ["m1"]
+    assert fts_rows(store) == 1
+    store.upsert_message(reply("s1", "crashed echidna", "m2", status="streaming"))
+    store.mark_interrupted("s1")  # a crash's leftover is indexed once it is marked
+    assert [h.event_id for h in store.search("echidna")] == ["m2"]
+    assert store.delete_session("s1")
+    assert fts_rows(store) == 0
+
+
+def test_version_2_files_drop_streaming_rows_from_the_index(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    with sqlite3.connect(path) as connection:
+        for migration in MIGRATIONS[:2]:
+            migration(connection)
+        connection.execute("PRAGMA user_version = 2")
+        connection.execute("INSERT INTO sessions (session_id, model, created, modified) "
+                           "VALUES ('s1', 'm', 0, 0)")  # fmt: skip
+        for event in (user("s1", "wombat"), reply("s1", "kangaroo", status="streaming")):
+            connection.execute(
+                "INSERT INTO events (session_id, event_id, type, timestamp, status, text, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                event_row(event),
+            )
+    connection.close()
+    store = SessionStore(path)
+    try:
+        assert (fts_rows(store), store.search("kangaroo")) == (1, [])
+        assert [h.event_id for h in store.search("wombat")] != []
+        store.upsert_message(reply("s1", "kangaroo done"))
+        assert [h.event_id for h in store.search("kangaroo")] == ["m1"]
+    finally:
+        store.close()
 
 
 def test_mark_interrupted_only_touches_streaming_replies(store: SessionStore) -> None:

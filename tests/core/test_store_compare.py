@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from copilot_tui.core import CopilotClient, SessionNotFoundError
+from copilot_tui.core import store_migrations as migrations
 from copilot_tui.core import store_schema as schema
 from copilot_tui.core.compare import broadcast, compare_entry
 from copilot_tui.core.events import AssistantMessageEvent, UserMessageEvent
@@ -65,7 +66,7 @@ def test_lookup_uses_the_compare_id_index(store: SessionStore) -> None:
 def test_a_version_1_file_is_migrated_and_its_runs_are_found(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
-        schema.MIGRATIONS[0](connection)  # the version 1 schema, as an old release made it
+        migrations.MIGRATIONS[0](connection)  # the version 1 schema, as an old release made it
         connection.execute("PRAGMA user_version = 1")
         for sid in ("x", "y"):
             connection.execute(
@@ -81,7 +82,7 @@ def test_a_version_1_file_is_migrated_and_its_runs_are_found(tmp_path: Path) -> 
     connection.close()
     store = SessionStore(path)
     try:
-        assert store._db.read("PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION == 2
+        assert store._db.read("PRAGMA user_version")[0][0] == migrations.SCHEMA_VERSION == 3
         indexes = store._db.read("SELECT name FROM sqlite_master WHERE type = 'index'")
         assert ("events_by_compare_id",) in indexes
         assert store.compare_run_sessions("old-run") == ["x", "y"]
