@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import sys
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from copilot_tui.bindings import TAB_ACTIONS, app_bindings
+from copilot_tui.cli.output import print_error
 from copilot_tui.commands import ModelCommands, action_commands
 from copilot_tui.compare_flow import open_compare, start_broadcast
+from copilot_tui.core.api_keys import check_api_keys
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.errors import ConfigError, CopilotError
 from copilot_tui.core.session import CopilotSession
+from copilot_tui.safe_text import printable
 from copilot_tui.session_opener import open_initial_sessions
 from copilot_tui.tab_actions import copy_last_reply, export_session, rename_session
 from copilot_tui.terminal_keys import enable_alt_keys
@@ -55,6 +58,9 @@ class CopilotApp(App[None]):
         state_file: Path | None = None,
     ) -> None:
         super().__init__()
+        # An exit message (e.g. "the store is read-only") stays one line, unwrapped and
+        # uncropped, even when stderr is a file or a pipe (80 columns to rich).
+        self.error_console.soft_wrap = True
         enable_alt_keys()
         self.client = client
         self._requested_session = session_id
@@ -68,6 +74,12 @@ class CopilotApp(App[None]):
         yield SessionTabs(id="tabs")
         yield Static(EMPTY_TEXT, id="empty")
         yield Footer()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A paste into a one-line field shows its control characters, never obeys them."""
+        if isinstance(event, events.Paste) and isinstance(self.focused, Input):
+            event.text = printable(event.text)
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self._apply_theme(self.client.config.ui.theme)
@@ -275,8 +287,9 @@ def run_app(*, session_id: str | None = None, model: str | None = None) -> int:
     """Run the terminal UI; returns the process exit code."""
     try:
         client = CopilotClient()
+        check_api_keys(client.config, os.environ)
     except ConfigError as error:
-        print(f"copilot-tui: error: {error.message}", file=sys.stderr)
+        print_error(error.message)
         return 2
     app = CopilotApp(client, session_id=session_id, model=model)
     app.run()

@@ -16,6 +16,21 @@ _TRANSLATION: dict[int, str] = {
 }
 
 
+_IN_PLACE: dict[int, str] = {
+    **_C0_PICTURES,
+    0x7F: "\u2421",  # ␡
+    **dict.fromkeys(range(0x80, 0xA0), "\ufffd"),  # �: C1 controls have no pictures
+}
+
+
 def printable(text: str) -> str:
     """`text` with every control character except newline and tab made visible (CR dropped)."""
     return text.translate(_TRANSLATION)
+
+
+def printable_in_place(text: str) -> str:
+    """Like `printable`, but one visible symbol per control character (CR too).
+
+    Every character keeps its position, as an editor's cursor needs.
+    """
+    return text.translate(_IN_PLACE)

@@ -37,23 +37,36 @@ async def open_initial_sessions(
     """Open the first tab at once, then restore last run's tabs (order and drafts).
 
     A first run, or a run whose tabs were all deleted elsewhere, gets one new session.
+    A tab that cannot be reopened (e.g. open in another copilot-tui) is left out, with a notice.
     """
-    missing: list[str] = []
-    first = await _open_first(app, state, session_id=session_id, model=model, missing=missing)
-    if first is None:
-        return
+    failed: dict[str, CopilotError] = {}
+    first = await _open_first(app, state, session_id=session_id, model=model, failed=failed)
+    if first is not None:
+        await _restore_the_rest(app, state, first, failed)
+    _report_failures(app, failed)
+
+
+async def _restore_the_rest(
+    app: CopilotApp, state: UiState, first: SessionPane, failed: dict[str, CopilotError]
+) -> None:
     saved = state.open_sessions
     index = saved.index(first.session.session_id) if first.session.session_id in saved else None
     for position, saved_id in enumerate(saved):
-        if position == index or saved_id in missing:
+        if position == index or saved_id in failed:
             continue
         # Tabs saved before the first one go before it; the rest after, in order.
         before = first if index is None or position < index else None
-        if not await _restore(app, state, saved_id, before=before):
-            missing.append(saved_id)
+        await _restore(app, state, saved_id, failed, before=before)
+
+
+def _report_failures(app: CopilotApp, failed: dict[str, CopilotError]) -> None:
+    missing = [sid for sid, error in failed.items() if isinstance(error, SessionNotFoundError)]
     if missing:
         names = ", ".join(missing)
         app.notify(f"no longer stored (deleted elsewhere?): {names}", severity="warning")
+    for error in failed.values():
+        if not isinstance(error, SessionNotFoundError):
+            app.notify(error.message, severity="error", title="Cannot reopen a tab", timeout=15)
 
 
 async def _open_first(
@@ -62,15 +75,14 @@ async def _open_first(
     *,
     session_id: str | None,
     model: str | None,
-    missing: list[str],
+    failed: dict[str, CopilotError],
 ) -> SessionPane | None:
     """The tab shown at start: asked for, else last run's active one, else a new one."""
     if session_id is None and model is None:
         candidates = [state.active] if state.active in state.open_sessions else []
         for saved_id in dict.fromkeys([*candidates, *reversed(state.open_sessions)]):
-            if (pane := await _restore(app, state, saved_id, activate=True)) is not None:
+            if (pane := await _restore(app, state, saved_id, failed, activate=True)) is not None:
                 return pane
-            missing.append(saved_id)
     try:
         if session_id is not None:
             wanted = await open_or_create(app.client, session_id, model)
@@ -86,13 +98,15 @@ async def _restore(
     app: CopilotApp,
     state: UiState,
     session_id: str,
+    failed: dict[str, CopilotError],
     *,
     activate: bool = False,
     before: SessionPane | None = None,
 ) -> SessionPane | None:
     try:
         session = await app.client.resume_session(session_id)
-    except CopilotError:
+    except CopilotError as error:  # reported once every tab has been tried
+        failed[session_id] = error
         return None
     draft = state.drafts.get(session_id, "")
     tabs = app.tabs

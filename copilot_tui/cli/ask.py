@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import TextIO
 
 from copilot_tui.cli.ask_many import ask_many
 from copilot_tui.cli.output import UsageError, print_error, print_note, with_client
 from copilot_tui.cli.replies import ReplyOutcome, open_session, run_prompt
+from copilot_tui.core.api_keys import check_api_keys
 from copilot_tui.core.client import CopilotClient
+from copilot_tui.core.config import load_config
 from copilot_tui.safe_text import printable
 
 
@@ -45,12 +48,14 @@ class StreamPrinter:
 def ask_command(args: argparse.Namespace) -> int:
     """Ask one prompt: stream the reply of one model, or fan out to several (or `--json`).
 
-    Exit 1 if a turn ended with an error.
+    Exit 1 if a turn ended with an error; a config problem (a provider's key variable
+    unset, too) raises `ConfigError` before anything is asked or stored.
     """
     models: list[str] = args.models or []
     session_id: str | None = args.session
     if session_id is not None and len(models) > 1:
         raise UsageError("--session takes one --model; several models get a new session each")
+    check_api_keys(load_config(), os.environ)  # before waiting for a prompt on stdin
     prompt = read_prompt(args.prompt, sys.stdin)
     if args.json or len(models) > 1:
         return ask_many(session_id, models, prompt, as_json=args.json)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         SessionClosedError,
         SessionEventError,
         SessionExistsError,
+        SessionInUseError,
         SessionNotFoundError,
         StoreError,
     )
@@ -62,6 +63,7 @@ _EXPORTS = {
     "SessionEventError": "copilot_tui.core.errors",
     "SessionExistsError": "copilot_tui.core.errors",
     "SessionIdleEvent": "copilot_tui.core.events",
+    "SessionInUseError": "copilot_tui.core.errors",
     "SessionInfoEvent": "copilot_tui.core.events",
     "SessionMetadata": "copilot_tui.core.metadata",
     "SessionNotFoundError": "copilot_tui.core.errors",
@@ -94,6 +96,7 @@ __all__ = [
     "SessionEventError",
     "SessionExistsError",
     "SessionIdleEvent",
+    "SessionInUseError",
     "SessionInfoEvent",
     "SessionMetadata",
     "SessionNotFoundError",

@@ -14,8 +14,17 @@ from copilot_tui.core.chat_chunks import ChunkUsage, DecodedChunk, decode_chunk,
 from copilot_tui.core.config import ProviderConfig, Timeouts
 from copilot_tui.core.errors import ConfigError, ProviderError
 from copilot_tui.core.history import ChatMessage
-from copilot_tui.core.http_errors import server_message, status_error, transport_error
+from copilot_tui.core.http_errors import (
+    CUT_ADVICE,
+    credentials,
+    redact,
+    redact_error,
+    server_message,
+    status_error,
+    transport_error,
+)
 from copilot_tui.core.sse import SSEParser
+from copilot_tui.core.stream_guard import EventSizeGuard, with_advice
 
 MAX_ERROR_BODY = 64 * 1024
 MAX_JSON_BODY = 16 * 1024 * 1024
@@ -73,25 +82,29 @@ async def stream_chat(
         ProviderError: for every failure, with `retryable` set where a retry may help.
     """
     headers = request_headers(request.provider, environ)
+    secrets = credentials(headers)
     # The read timeout is the idle timeout: it fires when the server sends nothing.
     timeout = httpx.Timeout(timeouts.idle, connect=timeouts.connect, pool=None)
     try:
         async with http.stream(
             "POST", request.url, json=request.body(), headers=headers, timeout=timeout
         ) as response:
-            async for batch in _response_batches(response, request):
+            async for batch in _response_batches(response, request, secrets):
                 yield batch
     except httpx.HTTPError as exc:
-        raise transport_error(
-            exc, url=request.url, provider=request.provider, timeouts=timeouts
-        ) from exc
+        error = transport_error(exc, url=request.url, provider=request.provider, timeouts=timeouts)
+        raise redact_error(error, secrets) from exc
+    except ProviderError as error:
+        redact_error(error, secrets)
+        raise
 
 
 async def _response_batches(
-    response: httpx.Response, request: ChatRequest
+    response: httpx.Response, request: ChatRequest, secrets: tuple[str, ...]
 ) -> AsyncGenerator[list[DecodedChunk]]:
     if response.status_code != 200:
-        body = await read_limited(response, MAX_ERROR_BODY)
+        # Masked before it is cut to an excerpt, so no part of an echoed key is shown.
+        body = redact(await read_limited(response, MAX_ERROR_BODY), secrets)
         raise status_error(response, body, provider=request.provider, model=request.model)
     content_type = response.headers.get("content-type", "text/event-stream").lower()
     if "json" in content_type:
@@ -102,20 +115,23 @@ async def _response_batches(
         async for batch in _sse_batches(response, request.url):
             yield batch
     else:
-        raise await _not_a_stream(response, request, content_type)
+        raise await _not_a_stream(response, request, content_type, secrets)
 
 
 async def _sse_batches(response: httpx.Response, url: str) -> AsyncGenerator[list[DecodedChunk]]:
-    parser = SSEParser()
+    parser, guard = SSEParser(), EventSizeGuard(url)
     finished = False
     decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
     async with _ReadAhead(response) as reads:
         while (received := await reads.take()) is not None:
-            chunk, error = _decode_batch(parser.feed_data(decoder.decode(received)), url)
+            text = decoder.decode(received)
+            datas = parser.feed_data(text)
+            guard.check(text, datas)
+            chunk, error = _decode_batch(datas, url)
             if chunk is not None:
                 yield [chunk]
             if error is not None:
-                raise error
+                raise with_advice(error)
             if chunk is not None and chunk.done:
                 # The body's last bytes follow [DONE]: reading them lets the pool reuse
                 # the connection (no new TCP and TLS handshake for the next turn).
@@ -124,7 +140,7 @@ async def _sse_batches(response: httpx.Response, url: str) -> AsyncGenerator[lis
             finished = finished or (chunk is not None and chunk.finish_reason is not None)
     if not finished:
         raise ProviderError(
-            f"the connection to {url} closed mid-reply (no finish and no [DONE])",
+            f"the connection to {url} closed mid-reply (no finish and no [DONE]): {CUT_ADVICE}",
             error_type="connection",
             retryable=True,
         )
@@ -222,9 +238,9 @@ class _ReadAhead:
 
 
 async def _not_a_stream(
-    response: httpx.Response, request: ChatRequest, content_type: str
+    response: httpx.Response, request: ChatRequest, content_type: str, secrets: tuple[str, ...]
 ) -> ProviderError:
-    body = await read_limited(response, MAX_ERROR_BODY)
+    body = redact(await read_limited(response, MAX_ERROR_BODY), secrets)
     message = server_message(body)
     detail = f" ({message})" if message else ""
     kind = content_type.split(";")[0] or "an unknown content type"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Self
 
 import httpx
@@ -25,6 +24,7 @@ from copilot_tui.core.metadata import ModelInfo, SessionMetadata, SessionRecord
 from copilot_tui.core.providers import ProviderSet, list_provider_models
 from copilot_tui.core.runtime import ClientRuntime, open_runtime
 from copilot_tui.core.session import CopilotSession
+from copilot_tui.core.session_lock import SessionLock, locked_session
 from copilot_tui.core.store import SearchHit, SessionStore, StoredSession
 
 
@@ -81,12 +81,7 @@ class CopilotClient:
         await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
     # -- what it knows ----------------------------------------------------------------
@@ -125,6 +120,7 @@ class CopilotClient:
         Raises:
             InvalidSessionIdError: a custom id breaks the id rules.
             SessionExistsError: a session with that id already exists.
+            SessionInUseError: another process has a session with that id open.
         """
         wanted = session_options(
             options, model=model, session_id=session_id, system_message=system_message, title=title
@@ -138,20 +134,26 @@ class CopilotClient:
         chosen_model = await self._model_for(wanted)
         if sid in self._sessions:
             raise session_exists_error(sid)
-        await runtime.services.store.run(lambda store: _create(store, sid, chosen_model, wanted))
-        return self._open(sid, chosen_model, wanted.title or "", wanted.system_message, [])
+        with locked_session(runtime.services.store.path.parent, sid) as lock:
+            await runtime.services.store.run(lambda s: _create(s, sid, chosen_model, wanted))
+        return self._open(sid, chosen_model, wanted.title or "", wanted.system_message, [], lock)
 
     async def resume_session(self, session_id: str) -> CopilotSession:
-        """The live session with its history; the same object if it is already open."""
+        """The live session with its history; the same object if it is already open.
+
+        Raises SessionNotFoundError, or SessionInUseError if another process has it open."""
         runtime = await self._ensure_started()
         validate_session_id(session_id)
         if session_id in self._sessions:
             return self._sessions[session_id]
-        stored, events = await runtime.services.store.run(lambda s: _load(s, session_id))
+        store = runtime.services.store
+        with locked_session(store.path.parent, session_id) as lock:
+            stored, events = await store.run(lambda s: _load(s, session_id, lock.fresh))
         if session_id in self._sessions:  # resumed concurrently while we were loading
+            lock.release()
             return self._sessions[session_id]
         meta = stored.metadata
-        return self._open(session_id, meta.model, meta.title, stored.system_message, events)
+        return self._open(session_id, meta.model, meta.title, stored.system_message, events, lock)
 
     async def read_session(self, session_id: str) -> SessionRecord:
         """A stored session's metadata and history, without opening it (for exports)."""
@@ -254,6 +256,7 @@ class CopilotClient:
         title: str,
         system_message: str | None,
         events: list[SessionEvent],
+        lock: SessionLock,
     ) -> CopilotSession:
         session = CopilotSession(
             self._started().services,
@@ -263,6 +266,7 @@ class CopilotClient:
             system_message=system_message,
             events=events,
             on_close=self._forget,
+            lock=lock,
         )
         self._sessions[session_id] = session
         return session
@@ -288,8 +292,8 @@ def _read(store: SessionStore, session_id: str) -> tuple[StoredSession, list[Ses
     return stored, store.load_events(session_id)
 
 
-def _load(store: SessionStore, session_id: str) -> tuple[StoredSession, list[SessionEvent]]:
-    if store.get_session(session_id) is not None:
-        # Nothing in this process streams it, so a reply still marked streaming was cut off.
-        store.mark_interrupted(session_id)
-    return _read(store, session_id)
+def _load(store: SessionStore, sid: str, fresh: bool) -> tuple[StoredSession, list[SessionEvent]]:
+    if fresh and store.get_session(sid) is not None:
+        # Locked by us alone, so nothing streams into it: "streaming" means cut off.
+        store.mark_interrupted(sid)
+    return _read(store, sid)

@@ -22,7 +22,7 @@ Validator = Callable[[Any], Any]
 _PROVIDER_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|password", re.IGNORECASE)
+SECRET_HEADER = re.compile(r"auth|key|token|secret|cookie|password", re.IGNORECASE)
 _DAY = 86400.0  # seconds; a finite cap keeps every accepted number convertible to float
 _NO_BASE_URL = "missing required key 'base_url'; add e.g. base_url = \"http://localhost:8000/v1\""
 _KINDS = {"bool": "boolean", "int": "integer", "str": "string", "list": "array", "dict": "table"}
@@ -55,7 +55,7 @@ class FrozenHeaders(Mapping[str, str]):
         return hash(frozenset(self._items.items()))
 
     def __repr__(self) -> str:
-        return repr({k: "***" if _SECRET_HEADER.search(k) else v for k, v in self._items.items()})
+        return repr({k: "***" if SECRET_HEADER.search(k) else v for k, v in self._items.items()})
 
 
 def describe(value: object, *, secret: bool = False) -> str:

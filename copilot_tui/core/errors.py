@@ -44,6 +44,10 @@ class SessionNotFoundError(CopilotError):
     """No stored session has that id."""
 
 
+class SessionInUseError(CopilotError):
+    """Another copilot-tui process has the session open (see `core/session_lock.py`)."""
+
+
 class SessionClosedError(CopilotError):
     """The session was disconnected or deleted; resume it to use it again."""
 
@@ -99,4 +103,13 @@ def session_not_found_error(session_id: str) -> SessionNotFoundError:
     """The error for an unknown session id, naming where the stored ones are listed."""
     return SessionNotFoundError(
         f"no session '{session_id}'; list_sessions() shows the stored sessions"
+    )
+
+
+def session_in_use_error(session_id: str, pid: int | None) -> SessionInUseError:
+    """The error for opening a session another process has open, naming that process."""
+    holder = "" if pid is None else f" (pid {pid})"
+    return SessionInUseError(
+        f"session '{session_id}' is in use by another copilot-tui process{holder}; "
+        "close it there first, or open another session"
     )

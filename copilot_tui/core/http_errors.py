@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -10,11 +11,37 @@ import httpx
 
 from copilot_tui.core.chat_chunks import sanitize_excerpt
 from copilot_tui.core.config import ProviderConfig, Timeouts
+from copilot_tui.core.config_schema import SECRET_HEADER
 from copilot_tui.core.errors import ProviderError
 from copilot_tui.core.retry import parse_retry_after
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+CUT_ADVICE = "try again; if it keeps happening, check the server and any proxy in between"
 _CONTEXT_HINTS = ("context_length", "context length", "too long", "too many tokens", "maximum")
+MASK = "***"
+_MIN_SECRET_LENGTH = 8  # shorter header values are not keys, and masking them garbles text
+
+
+def credentials(headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The secret values among request headers, longest first ("Bearer k" gives also "k")."""
+    values = [value.strip() for name, value in headers.items() if SECRET_HEADER.search(name)]
+    tokens = [value.split(None, 1)[-1] for value in values]
+    found = {secret for secret in (*values, *tokens) if len(secret) >= _MIN_SECRET_LENGTH}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by "***" (servers may echo a rejected key)."""
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def redact_error(error: ProviderError, secrets: Iterable[str]) -> ProviderError:
+    """`error` with the secrets masked in its message (changed in place, and returned)."""
+    error.message = redact(error.message, secrets)
+    error.args = (error.message,)
+    return error
 
 
 def server_message(body: str) -> str:
@@ -103,7 +130,8 @@ def _other_status(
         )
         text, kind = f"{head}{detail}: {advice}; try again later", "server"
     else:
-        text, kind = f"{head}{detail}", "bad_request"
+        advice = f"check the model name and provider '{provider.name}' in config.toml"
+        text, kind = f"{head}{detail}: the server refused the request; {advice}", "bad_request"
     return ProviderError(
         text,
         error_type=kind,
@@ -143,7 +171,7 @@ def transport_error(
     if isinstance(exc, httpx.ReadTimeout):
         return _retryable(
             f"{url} sent nothing for {timeouts.idle:g} s (timeouts.idle): "
-            "the server is stuck or overloaded",
+            "the server is stuck or overloaded; try again, or raise timeouts.idle in config.toml",
             "timeout",
         )
     if isinstance(exc, httpx.ConnectError):
@@ -154,8 +182,10 @@ def transport_error(
             error_type="configuration",
         )
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-        return _retryable(f"the connection to {url} closed mid-reply ({reason})", "connection")
-    return _retryable(f"the connection to {url} broke ({reason})", "connection")
+        return _retryable(
+            f"the connection to {url} closed mid-reply ({reason}): {CUT_ADVICE}", "connection"
+        )
+    return _retryable(f"the connection to {url} broke ({reason}): {CUT_ADVICE}", "connection")
 
 
 def _connect_error(reason: str, *, url: str, provider: ProviderConfig) -> ProviderError:
@@ -163,7 +193,8 @@ def _connect_error(reason: str, *, url: str, provider: ProviderConfig) -> Provid
     host = httpx.URL(url).host
     if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
         return ProviderError(
-            f"TLS error connecting to {url} ({reason}): check the server's certificate",
+            f"TLS error connecting to {url} ({reason}): check the server's certificate, "
+            "or use http:// in base_url if the server does not speak TLS",
             error_type="connection",
         )
     if ("name" in lowered and ("resolution" in lowered or "known" in lowered)) or (

@@ -12,7 +12,7 @@ import httpx
 from copilot_tui.core.chat_api import MAX_ERROR_BODY, read_limited, request_headers
 from copilot_tui.core.config import ProviderConfig, Timeouts
 from copilot_tui.core.errors import ProviderError
-from copilot_tui.core.http_errors import status_error, transport_error
+from copilot_tui.core.http_errors import credentials, redact, status_error, transport_error
 from copilot_tui.core.metadata import ModelInfo
 
 MODEL_LIST_TIMEOUT = 15.0
@@ -83,7 +83,8 @@ async def fetch_models(
         async with http.stream("GET", url, headers=headers, timeout=timeout) as response:
             body = await read_limited(response, 8 * 1024 * 1024)
             if response.status_code != 200:
-                raise status_error(response, body[:MAX_ERROR_BODY], provider=provider, model="")
+                shown = redact(body[:MAX_ERROR_BODY], credentials(headers))
+                raise status_error(response, shown, provider=provider, model="")
     except httpx.HTTPError as exc:
         raise transport_error(exc, url=url, provider=provider, timeouts=timeouts) from exc
     listed = parse_model_list(body, url=url)

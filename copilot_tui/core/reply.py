@@ -19,6 +19,7 @@ class Reply:
         self._parts: list[str] = []
         self._text = ""
         self._joined_parts = 0
+        self.size = 0  # characters so far
         self.started = time.monotonic()
         self.first_text_at: float | None = None
         self.usage: ChunkUsage | None = None
@@ -27,6 +28,7 @@ class Reply:
         if self.first_text_at is None:
             self.first_text_at = time.monotonic()
         self._parts.append(text)
+        self.size += len(text)
 
     @property
     def has_text(self) -> bool:

@@ -21,6 +21,7 @@ from copilot_tui.core.events import (
 from copilot_tui.core.history import build_messages, title_from_prompt
 from copilot_tui.core.inputs import Prompt, checked_model, prompt_text
 from copilot_tui.core.session_history import EventList, SessionHistory
+from copilot_tui.core.session_lock import SessionLock
 from copilot_tui.core.turn import Turn, TurnPlan, TurnResult, TurnServices, failed_turn, run_turn
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,10 @@ class CopilotSession:
         system_message: str | None,
         events: list[SessionEvent],
         on_close: Callable[[CopilotSession], None],
+        lock: SessionLock | None = None,
     ) -> None:
         self._services = services
+        self._lock = lock  # released when the session closes
         self._session_id = session_id
         self._model = model
         self._title = title
@@ -203,11 +206,15 @@ class CopilotSession:
             self._queue.popleft().fail(
                 SessionClosedError(f"session {self._session_id} was closed before this prompt ran")
             )
-        await self.abort()
-        if self._runner is not None:
-            await asyncio.wait({self._runner})
-        if self._background:
-            await asyncio.wait(self._background)
+        try:
+            await self.abort()
+            if self._runner is not None:
+                await asyncio.wait({self._runner})
+            if self._background:
+                await asyncio.wait(self._background)
+        finally:  # only once nothing writes to the session any more
+            if self._lock is not None:
+                self._lock.release()
         self._dispatcher.clear()
 
     # -- inside -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ import asyncio
 from contextlib import aclosing
 from typing import TYPE_CHECKING
 
+from copilot_tui.core import stream_guard
 from copilot_tui.core.chat_api import ChatRequest, stream_chat
 from copilot_tui.core.chat_chunks import DecodedChunk
 from copilot_tui.core.errors import ProviderError
@@ -74,6 +75,8 @@ def _take_batch(batch: list[DecodedChunk], turn: Turn, plan: TurnPlan, reply: Re
                 delta_content=text,
             )
         )
+        if reply.size > stream_guard.MAX_REPLY_CHARS:
+            raise stream_guard.reply_too_long(plan.model)
 
 
 def _with_attempts(error: ProviderError, attempt: int) -> ProviderError:

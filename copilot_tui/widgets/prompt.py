@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
 from copilot_tui.keys import APP_KEYS
+from copilot_tui.safe_text import printable_in_place
 
 NEWLINE_KEYS = frozenset({"alt+enter", "ctrl+j", "shift+enter"})
 
@@ -70,6 +72,11 @@ class PromptArea(TextArea):
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as drawn: a pasted control character shows, never acts (the text keeps it)."""
+        shown = printable_in_place(self.document.get_line(line_index))
+        return Text(shown, end="", no_wrap=True)
 
     def submit(self) -> None:
         """Send the text (what Enter does); blank text is not sent."""

@@ -152,4 +152,6 @@ class SessionTabs(TabbedContent):
         pane = self.active_session_pane
         if pane is not None:
             self._unread.discard(pane.id or "")
-            self.relabel(pane)
+            # After the layout: a label changing width reads geometry, and doing that
+            # before the pane is laid out makes Textual drop the pane's Show event.
+            self.call_after_refresh(self.relabel, pane)

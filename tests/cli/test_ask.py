@@ -95,13 +95,6 @@ def test_a_refused_request_is_one_line(cli: Cli, provider: DemoServer) -> None:
     assert "401" in line
 
 
-def test_escape_sequences_in_a_reply_never_reach_stdout(cli: Cli, provider: DemoServer) -> None:
-    provider.enqueue(Behaviour(text="hi \x1b[2J\x1b]52;c;aGk=\x07 there"))
-    result = cli("ask", "--session", "chat", "--model", "test", "hi")
-    assert result.out == "hi ␛[2J␛]52;c;aGk=␇ there\n"
-    assert replies("chat")[0].content == "hi \x1b[2J\x1b]52;c;aGk=\x07 there"  # stored as sent
-
-
 def test_ctrl_c_aborts_the_turn_keeps_the_partial_reply_and_exits_130(
     cli: Cli, provider: DemoServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from copilot_tui.cli.sessions import session_table
 from copilot_tui.cli.table import cell_width
-from copilot_tui.core.demo_server import Behaviour, DemoServer
+from copilot_tui.core.demo_server import DemoServer
 from copilot_tui.core.metadata import SessionMetadata
 from tests.cli.support import Cli, one_error_line, seed, stored, stored_sessions
 
@@ -98,44 +97,6 @@ def test_an_unknown_session_is_one_line_exit_1(cli: Cli, argv: list[str]) -> Non
     line = one_error_line(cli(*argv), 1)
     assert "no session 'ghost'" in line
     assert "copilot-tui sessions list" in line
-
-
-def test_export_markdown_to_stdout_with_escapes_made_visible(
-    cli: Cli, provider: DemoServer
-) -> None:
-    provider.enqueue(Behaviour(text="hi \x1b[2J\x1b]52;c;aGk=\x07 there"))
-    seed("chat", "hello", title="Pelican questions")
-    result = cli("sessions", "export", "chat")
-    assert result.status == 0
-    assert result.out.startswith("# Pelican questions\n")
-    assert "hi ␛[2J␛]52;c;aGk=␇ there" in result.out
-    assert "\x1b" not in result.out
-    assert "\x07" not in result.out
-
-
-def test_export_json_to_stdout(cli: Cli, provider: DemoServer) -> None:
-    provider.enqueue(Behaviour(text="bell \x07 and \x9b csi"))
-    seed("chat", "hello")
-    result = cli("sessions", "export", "chat", "--format", "json")
-    data = json.loads(result.out)
-    assert data["session"]["session_id"] == "chat"
-    assert [event["type"] for event in data["events"]][:2] == ["user.message", "assistant.message"]
-    assert data["events"][1]["content"] == "bell \x07 and \x9b csi"
-    assert "\x07" not in result.out
-    assert "\x9b" not in result.out
-
-
-def test_export_to_a_file_is_verbatim_and_private(
-    cli: Cli, provider: DemoServer, tmp_path: Path
-) -> None:
-    provider.enqueue(Behaviour(text="raw \x1b kept"))
-    seed("chat", "hello")
-    target = tmp_path / "chat.md"
-    result = cli("sessions", "export", "chat", "-o", str(target))
-    assert (result.status, result.out) == (0, "")
-    assert result.err == f"exported chat to {target}\n"
-    assert "raw \x1b kept" in target.read_text()
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_export_format_follows_the_file_name_and_a_directory_gets_a_name(

@@ -9,9 +9,7 @@ import pytest
 from copilot_tui.core import (
     CopilotClient,
     InvalidArgumentError,
-    InvalidSessionIdError,
     SessionClosedError,
-    SessionExistsError,
     SessionNotFoundError,
 )
 from copilot_tui.core.config import Config, ProviderConfig
@@ -21,11 +19,6 @@ from copilot_tui.core.events import AssistantMessageEvent, UserMessageEvent
 from copilot_tui.core.store import SessionStore
 from tests.conftest import ConfigFactory
 from tests.helpers import last_reply, of_type
-
-BAD_IDS = [
-    *("", "x" * 65, "a/b", "..", "tab\there", "new\nline", "nul\x00"),
-    *("\u0440\u0430\u0437", "a b", "\uff55ser"),  # Cyrillic and full-width look-alikes
-]
 
 
 async def test_history_survives_a_new_client(
@@ -59,31 +52,9 @@ async def test_resume_returns_the_open_session_itself(client: CopilotClient) -> 
     assert await client.resume_session(session.session_id) is session
 
 
-async def test_resume_unknown_or_malformed_ids(client: CopilotClient) -> None:
+async def test_resume_an_unknown_id(client: CopilotClient) -> None:
     with pytest.raises(SessionNotFoundError, match="no session 'nope'"):
         await client.resume_session("nope")
-    with pytest.raises(InvalidSessionIdError):
-        await client.resume_session("../etc/passwd")
-
-
-@pytest.mark.parametrize("bad_id", BAD_IDS)
-async def test_malformed_custom_ids_create_nothing(client: CopilotClient, bad_id: str) -> None:
-    with pytest.raises(InvalidSessionIdError, match="session id"):
-        await client.create_session(session_id=bad_id)
-    assert await client.list_sessions() == []
-
-
-async def test_duplicate_custom_id_changes_nothing(client: CopilotClient) -> None:
-    original = await client.create_session(session_id="user-1", model="m1", title="Mine")
-    await original.disconnect()
-    with pytest.raises(SessionExistsError, match="'user-1' already exists"):
-        await client.create_session(session_id="user-1", model="m2", title="Theirs")
-    (info,) = await client.list_sessions()
-    assert (info.model, info.title) == ("m1", "Mine")
-    resumed = await client.resume_session("user-1")
-    with pytest.raises(SessionExistsError):
-        await client.create_session({"session_id": "user-1"})
-    assert resumed.model == "m1"
 
 
 async def test_valid_custom_ids(client: CopilotClient) -> None:

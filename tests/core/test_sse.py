@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
-
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from copilot_tui.core.sse import SSEEvent, SSEParser
 
@@ -215,85 +210,3 @@ def test_parser_is_reusable_after_close_and_keeps_reconnection_state() -> None:
     assert parser.last_event_id == "5"
     assert parser.retry == 100
     assert parser.feed("\ufeffdata: b\n\n") == [SSEEvent("b", id="5")]
-
-
-# --- property: serialize random events, chunk randomly, parse back ----------------
-
-LINE_TEXT = st.text(st.characters(blacklist_characters="\r\n"), max_size=20)
-
-
-@dataclass
-class Block:
-    data_lines: list[str]
-    event: str | None
-    id: str | None
-    retry: int | None
-    comment: str | None
-
-
-blocks = st.builds(
-    Block,
-    data_lines=st.lists(LINE_TEXT, min_size=1, max_size=4),
-    event=st.none() | LINE_TEXT.filter(bool),
-    id=st.none() | LINE_TEXT.filter(lambda text: "\0" not in text),
-    retry=st.none() | st.integers(min_value=0, max_value=10**12),
-    comment=st.none() | LINE_TEXT,
-)
-
-
-def serialize_lines(block: Block) -> list[str]:
-    lines = [f"data: {line}" for line in block.data_lines]
-    if block.event is not None:
-        lines.insert(0, f"event: {block.event}")
-    if block.id is not None:
-        lines.append(f"id: {block.id}")
-    if block.retry is not None:
-        lines.append(f"retry: {block.retry}")
-    if block.comment is not None:
-        lines.insert(len(lines) // 2, f":{block.comment}")
-    return [*lines, ""]
-
-
-def expected_events(blocks: list[Block]) -> list[SSEEvent]:
-    events, last_id = [], None
-    for block in blocks:
-        if block.id is not None:
-            last_id = block.id or None
-        data = "\n".join(block.data_lines)
-        events.append(SSEEvent(data, block.event or "message", last_id, block.retry))
-    return events
-
-
-@st.composite
-def streams(draw: st.DrawFn) -> tuple[list[Block], list[str]]:
-    drawn = draw(st.lists(blocks, max_size=6))
-    text = "\ufeff" if draw(st.booleans()) else ""
-    previous_ending = ""
-    for line in (line for block in drawn for line in serialize_lines(block)):
-        ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
-        if previous_ending == "\r" and not line and ending == "\n":
-            ending = "\r\n"  # "\r" then "\n" would read as one CRLF, not two endings
-        text += line + ending
-        previous_ending = ending
-    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
-    bounds = [0, *cuts, len(text)]
-    return drawn, [text[start:end] for start, end in itertools.pairwise(bounds)]
-
-
-@given(streams())
-def test_random_events_round_trip_through_any_chunking(
-    stream: tuple[list[Block], list[str]],
-) -> None:
-    drawn, chunks = stream
-    parser = SSEParser()
-    events = [event for chunk in chunks for event in parser.feed(chunk)]
-    assert events == expected_events(drawn)
-    assert not parser.pending
-
-
-@given(st.lists(st.text(max_size=30), max_size=10), st.booleans())
-def test_any_text_parses_without_error(chunks: list[str], flush: bool) -> None:
-    parser = SSEParser()
-    events = [event for chunk in chunks for event in parser.feed(chunk)]
-    events += parser.close(flush_incomplete=flush)
-    assert all(isinstance(event, SSEEvent) for event in events)

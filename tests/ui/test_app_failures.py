@@ -1,12 +1,11 @@
-"""The app never crashes on a broken store, a bad config or a session deleted elsewhere."""
+"""The app never crashes on a broken store or a session deleted elsewhere (bad config:
+tests/reliability/test_bad_config.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from copilot_tui.app import CopilotApp, run_app
+from copilot_tui.app import CopilotApp
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.store import SessionStore
 from tests.conftest import ConfigFactory
@@ -45,18 +44,3 @@ async def test_an_unusable_data_directory_exits_with_one_clear_line(
     assert app.return_code == 1
     assert "data-is-a-file" in message
     assert "\n" not in message.strip()
-
-
-def test_a_malformed_config_stops_the_app_before_it_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    config = tmp_path / "config" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("[retry]\nmax_attempts = 'many'\n")
-    monkeypatch.setenv("COPILOT_TUI_CONFIG", str(config))
-    assert run_app() == 2
-    error = capsys.readouterr().err.strip()
-    assert error.startswith("copilot-tui: error: ")
-    assert "config.toml:2" in error
-    assert "max_attempts" in error
-    assert "\n" not in error

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from textual.widgets import Button
 
-from copilot_tui.core.demo_server import Behaviour, DemoServer
 from copilot_tui.core.events import UserMessageEvent
 from copilot_tui.widgets.conversation import Conversation, newest_page
 from copilot_tui.widgets.messages import UserMessage, prompt_display
@@ -83,26 +82,6 @@ async def test_a_restored_tab_that_failed_shows_it(
         pane = active(app)
         assert pane.state == "error"
         assert str(app.tabs.get_tab(pane).label).startswith("✗")
-
-
-async def test_escape_sequences_in_a_reply_are_shown_not_obeyed(
-    make_config: ConfigFactory, tmp_path: Path, server: DemoServer
-) -> None:
-    server.enqueue(
-        Behaviour(text="clear \x1b[2J clip \x1b]52;c;aGk=\x07 link \x1b]8;;http://x\x07")
-    )
-    app = make_app(make_config(), tmp_path / "ui.json")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await restored(pilot)
-        pane = active(app)
-        pane.prompt.insert("hi")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "link" in "".join(reply_texts(pane)))
-        (shown,) = reply_texts(pane)
-        assert "\x1b" not in shown
-        assert "\x07" not in shown
-        assert "␛[2J" in shown
-        assert "␛]52;c;aGk=␇" in shown
 
 
 async def test_new_text_hint_when_scrolled_up_and_ctrl_end_follows_again(
