@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -24,9 +23,10 @@ from copilot_tui.core.config import (
     load_config,
     save_config,
 )
-from copilot_tui.core.errors import ConfigError, InvalidSessionIdError
+from copilot_tui.core.errors import InvalidSessionIdError
 from copilot_tui.core.ids import validate_session_id
 from copilot_tui.core.sse import SSEEvent, SSEParser
+from tests.reliability.test_bad_config import error_of
 
 pytestmark = pytest.mark.bad_input
 FAST = settings(max_examples=200, deadline=None)
@@ -157,15 +157,6 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=4),
     max_leaves=12,
 )
-
-
-def error_of(load: Callable[[], object]) -> ConfigError | None:
-    """The ConfigError `load` raises, or None; any other exception fails the test."""
-    try:
-        load()
-    except ConfigError as error:
-        return error
-    return None
 
 
 @FAST
