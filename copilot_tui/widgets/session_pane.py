@@ -134,7 +134,10 @@ class SessionPane(TabPane):
         return display_title(self.session)
 
     def refresh_status(self) -> None:
-        self.query_one(StatusLine).show(
+        lines = self.query(StatusLine)
+        if not lines:
+            return  # an event came before the pane composed; on_mount shows the status
+        lines.first().show(
             PaneStatus(
                 model=self.session.model,
                 session_id=self.session.session_id,

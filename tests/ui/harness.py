@@ -134,7 +134,8 @@ async def restored(pilot: Pilot[None]) -> CopilotApp:
 
 def reply_texts(pane: SessionPane) -> list[str]:
     """The Markdown source each reply view in the pane shows."""
-    return [view.query_one(Markdown).source for view in pane.query(AssistantMessage)]
+    # A view mounted this instant may not have composed its Markdown yet: not shown yet.
+    return [md.source for view in pane.query(AssistantMessage) for md in view.query(Markdown)]
 
 
 def active(app: CopilotApp) -> SessionPane:
