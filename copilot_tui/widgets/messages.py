@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from textual import on
@@ -192,7 +193,7 @@ class AssistantMessage(Vertical):
         self._parts = [printable(text)]
         await self._render_pending()  # a render still scheduled will find nothing left
         if self._stream is not None:
-            await self._stream.stop()
+            await stop_stream(self._stream)
             self._stream = None
         if self._markdown.ready:
             await self._show_exactly(self.text)
@@ -201,6 +202,19 @@ class AssistantMessage(Vertical):
     async def _show_exactly(self, text: str) -> None:
         if self._markdown.source != text:
             await self._markdown.update(text)
+
+
+async def stop_stream(stream: MarkdownStream) -> None:
+    """`stream.stop()`, minus a Textual 8.2 trap: a stream stopped before its task first
+    ran re-raises that task's cancellation here, ending the caller's message loop (the
+    pane dies silently, the app crashes on its next tick). A reply failing at once did it.
+    """
+    try:
+        await stream.stop()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the caller itself is being cancelled
 
 
 class ErrorNotice(Static):

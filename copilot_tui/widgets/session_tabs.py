@@ -48,7 +48,10 @@ class SessionTabs(TabbedContent):
 
     @property
     def active_session_pane(self) -> SessionPane | None:
-        pane = self.active_pane
+        try:
+            pane = self.active_pane
+        except NoMatches:  # the active tab's pane is still being mounted
+            return None
         return pane if isinstance(pane, SessionPane) else None
 
     def pane_for(self, session_id: str) -> SessionPane | None:
@@ -139,7 +142,7 @@ class SessionTabs(TabbedContent):
     @on(SessionPane.StateChanged)
     def _state_changed(self, message: SessionPane.StateChanged) -> None:
         pane = message.pane
-        if isinstance(message, SessionPane.ReplyFinished) and pane is not self.active_pane:
+        if isinstance(message, SessionPane.ReplyFinished) and pane is not self.active_session_pane:
             self._unread.add(pane.id or "")
         if pane.state == "streaming":
             self._streaming.add(pane)
