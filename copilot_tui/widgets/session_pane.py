@@ -102,8 +102,16 @@ class SessionPane(TabPane):
         self._unsubscribe()
 
     async def on_show(self) -> None:
-        # Lazy: a tab renders its history the first time it is shown; later, it
-        # catches up with what streamed while it was in the background.
+        await self.show_missed()
+
+    async def show_missed(self) -> None:
+        """Render what the tab has not shown yet; a second call does nothing more.
+
+        Lazy: a tab renders its history the first time it is shown; later, it catches
+        up with what streamed while it was in the background.
+        """
+        if not self.display or not self.conversation.size.height:
+            return  # not on screen (yet): Show, or the next activation, brings it
         turn = self._current_turn
         if not self._history_shown:
             self._history_shown = True

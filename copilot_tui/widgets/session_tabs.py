@@ -158,3 +158,6 @@ class SessionTabs(TabbedContent):
             # After the layout: a label changing width reads geometry, and doing that
             # before the pane is laid out makes Textual drop the pane's Show event.
             self.call_after_refresh(self.relabel, pane)
+            # Not only on Show: Textual drops a pane's Show if anything reads geometry
+            # between the pane turning visible and the next layout.
+            self.call_after_refresh(pane.show_missed)
