@@ -107,7 +107,7 @@ class CompareColumn(Vertical, can_focus=True):
             self._started = time.monotonic()
             self.entry = entry_of(self.session, self._compare_id)
         elif isinstance(event, AssistantMessageDeltaEvent) and self._is_ours(event.message_id):
-            await self._add_text(event.delta_content)
+            self._add_text(event.delta_content)
         elif isinstance(event, AssistantMessageEvent) and self._is_ours(event.message_id):
             await self._finished(event)
         elif isinstance(event, AssistantUsageEvent) and self._is_ours(event.message_id):
@@ -127,14 +127,14 @@ class CompareColumn(Vertical, can_focus=True):
     def _is_ours(self, message_id: str) -> bool:
         return bool(message_id) and message_id == self._view.message_id
 
-    async def _add_text(self, text: str) -> None:
+    def _add_text(self, text: str) -> None:
         body = self.query_one(".compare-body", VerticalScroll)
         following = body.scroll_y >= body.max_scroll_y - 1  # the user has not scrolled up
-        await self._view.add_text(text)
+        self._view.add_text(text)
         if following:
             body.scroll_end(animate=False)
 
     async def _finished(self, event: AssistantMessageEvent) -> None:
         self._started = None
-        await self._view.finish(event.status, event.content)
+        self._view.finish(event.status, event.content)
         self.entry = entry_of(self.session, self._compare_id)

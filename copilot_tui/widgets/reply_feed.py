@@ -34,7 +34,7 @@ class ReplyFeed:
         self.view = view
         self._fed = len(self._parts.get(message_id, []))
 
-    async def add(self, message_id: str, text: str, *, visible: bool) -> bool:
+    def add(self, message_id: str, text: str, *, visible: bool) -> bool:
         """Record a delta; render it if the pane is shown. True if it was rendered."""
         parts = self._parts.get(message_id)
         if parts is None:
@@ -43,11 +43,11 @@ class ReplyFeed:
         view = self.view
         if view is None or view.message_id != message_id or not visible:
             return False
-        await view.add_text(text)
+        view.add_text(text)
         self._fed = len(parts)
         return True
 
-    async def end(
+    def end(
         self, event: AssistantMessageEvent, conversation: Conversation | None, *, visible: bool
     ) -> None:
         """The reply ended: show its final text now, or when the pane is shown."""
@@ -56,18 +56,18 @@ class ReplyFeed:
         if view is None and conversation is not None:
             view = conversation.reply(event.message_id)
         if view is not None and visible:
-            await view.finish(event.status, event.content)
+            view.finish(event.status, event.content)
         elif view is not None:
             self._deferred_endings.append(event)
         self.view = None
 
-    async def catch_up(self, conversation: Conversation, current_message_id: str | None) -> None:
+    def catch_up(self, conversation: Conversation, current_message_id: str | None) -> None:
         """Render what came while the pane was hidden."""
         endings, self._deferred_endings = self._deferred_endings, []
         for event in endings:
             if (view := conversation.reply(event.message_id)) is not None:
-                await view.finish(event.status, event.content)
+                view.finish(event.status, event.content)
         parts = self._parts.get(current_message_id or "", [])
         if self.view is not None and len(parts) > self._fed:
-            await self.view.add_text("".join(parts[self._fed :]))
+            self.view.add_text("".join(parts[self._fed :]))
             self._fed = len(parts)

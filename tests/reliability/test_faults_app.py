@@ -4,7 +4,6 @@ streaming, unmarked; the store keeps what happened."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 from collections.abc import Callable
@@ -14,15 +13,13 @@ import pytest
 from textual import events
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
-from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownStream
 
 from copilot_tui.app import CopilotApp
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.config import Config
 from copilot_tui.core.demo_server import Behaviour, DemoServer
 from copilot_tui.core.events import AssistantMessageEvent, SessionErrorEvent
-from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice, stop_stream
+from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.status_line import StatusLine
 from tests.conftest import ConfigFactory
@@ -105,9 +102,8 @@ def two_tabs(config: Config, state: Path, *, faulty_model: str) -> CopilotApp:
 
 
 def shown_texts(pane: SessionPane) -> list[str]:
-    """The text each reply view in the pane shows ("" while a view is being composed)."""
-    views = [view.query(Markdown) for view in pane.query(AssistantMessage)]
-    return [markdown.first().source if markdown else "" for markdown in views]
+    """The text each reply view in the pane shows."""
+    return [view.source for view in pane.query(AssistantMessage)]
 
 
 def last_status(pane: SessionPane) -> str | None:
@@ -197,28 +193,3 @@ async def test_escape_ends_a_reply_that_never_ends_and_the_other_tab_streams_on(
     assert stored.status == "aborted"
     assert stored.content == aborted.content != ""
     assert errors == []
-
-
-async def test_a_reply_stream_stopped_before_it_ran_leaves_the_tab_alive() -> None:
-    """A reply that fails at once stops its Markdown stream before the stream's task ran:
-    Textual's stop() then raises that task's cancellation in the pane's message loop,
-    which ends it (the tab stops following its session, the app crashes on the next
-    spinner tick). The app stops streams through `stop_stream`, which keeps it out."""
-    trap = MarkdownStream(Markdown())
-    trap.start()
-    with pytest.raises(asyncio.CancelledError):
-        await trap.stop()  # the trap is there
-    stream = MarkdownStream(Markdown())
-    stream.start()
-    await stop_stream(stream)  # and stop_stream keeps it out
-
-    async def cancelled_while_stopping() -> None:
-        pending = MarkdownStream(Markdown())
-        pending.start()
-        task = asyncio.current_task()
-        assert task is not None
-        task.cancel()
-        await stop_stream(pending)
-
-    with pytest.raises(asyncio.CancelledError):  # a cancellation of the caller still ends it
-        await asyncio.ensure_future(cancelled_while_stopping())

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Markdown
 
 from copilot_tui.app import CopilotApp
 from copilot_tui.core.client import CopilotClient
@@ -134,8 +133,7 @@ async def restored(pilot: Pilot[None]) -> CopilotApp:
 
 def reply_texts(pane: SessionPane) -> list[str]:
     """The Markdown source each reply view in the pane shows."""
-    # A view mounted this instant may not have composed its Markdown yet: not shown yet.
-    return [md.source for view in pane.query(AssistantMessage) for md in view.query(Markdown)]
+    return [view.source for view in pane.query(AssistantMessage)]
 
 
 def active(app: CopilotApp) -> SessionPane:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Markdown, SelectionList, TextArea
+from textual.widgets import Input, SelectionList, TextArea
 
 from copilot_tui.core.config import Config
 from copilot_tui.core.demo_server import Behaviour, DemoServer
@@ -52,7 +52,7 @@ async def broadcast_from_dialog(pilot: Pilot[None], prompt: str) -> CompareScree
 def column_texts(screen: CompareScreen) -> list[str]:
     """What each column's reply shows ("" while the column is still mounting it)."""
     return [
-        "".join(markdown.source for markdown in column.query(Markdown)) for column in screen.columns
+        "".join(view.source for view in column.query(AssistantMessage)) for column in screen.columns
     ]
 
 
