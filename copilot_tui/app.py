@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from copilot_tui.bindings import TAB_ACTIONS, app_bindings
 from copilot_tui.cli.output import print_error
@@ -28,6 +28,7 @@ from copilot_tui.terminal_keys import enable_alt_keys
 from copilot_tui.ui_state import UiState, load_ui_state, save_ui_state, ui_state_file
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.session_tabs import SessionTabs
+from copilot_tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from copilot_tui.screens.broadcast import BroadcastRequest
@@ -73,7 +74,7 @@ class CopilotApp(App[None]):
     def compose(self) -> ComposeResult:
         yield SessionTabs(id="tabs")
         yield Static(EMPTY_TEXT, id="empty")
-        yield Footer()
+        yield SteadyFooter()
 
     async def on_event(self, event: events.Event) -> None:
         """A paste into a one-line field shows its control characters, never obeys them."""

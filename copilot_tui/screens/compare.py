@@ -13,7 +13,7 @@ from textual.containers import HorizontalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from copilot_tui.core.compare import mark_winner
 from copilot_tui.core.errors import CopilotError
@@ -24,6 +24,7 @@ from copilot_tui.core.session import CopilotSession
 from copilot_tui.keys import COMPARE_KEYS
 from copilot_tui.safe_text import printable
 from copilot_tui.widgets.compare_column import CompareColumn
+from copilot_tui.widgets.steady_footer import SteadyFooter
 
 MIN_COLUMN = 28  # four columns fit 120 cells; more scroll sideways
 
@@ -54,7 +55,7 @@ class CompareScreen(Screen[str | None]):
         with HorizontalScroll(id="compare-columns"):
             for session in self._sessions:
                 yield CompareColumn(session, self._compare_id)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_resize(self) -> None:
         self._fit_columns()

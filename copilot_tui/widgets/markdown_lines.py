@@ -17,7 +17,7 @@ from textual.style import Style
 from textual.widget import Widget
 
 from copilot_tui.widgets.md_blocks import Block, MarkdownBlocks
-from copilot_tui.widgets.md_render import BLANK, Look, render_blocks
+from copilot_tui.widgets.md_render import BLANK, Look, render_blocks, stacked
 
 HEADINGS = tuple(f"md--h{level}" for level in range(1, 7))
 # In the order of Look's fields after `headings`.
@@ -105,7 +105,8 @@ class MarkdownLines(Widget):
         new = self.lines_at(self._width)
         first = _first_difference(old, new)
         left, top = self.content_offset
-        changed = Region(-left, first, self.outer_size.width, len(old) + len(new) + top + 2)
+        below = len(old) + len(new) + top + 2  # to past the bottom border, whichever is longer
+        changed = Region(-left, first, self.outer_size.width, below)
         if len(new) != len(old):
             self._regrown = changed  # for the resize's _set_dirty() calls that follow
         self.refresh(changed, layout=len(new) != len(old))
@@ -129,7 +130,7 @@ class MarkdownLines(Widget):
         if self._lines is None:
             drawn = {block.version: self._draw(block) for block in self._blocks.all}
             self._drawn = drawn
-            self._lines = _stacked(list(drawn.values()))
+            self._lines = stacked(drawn.values())
         return self._lines
 
     def _draw(self, block: Block) -> list[Strip]:
@@ -162,7 +163,7 @@ class MarkdownLines(Widget):
     def render_line(self, y: int) -> Strip:
         self._regrown = None  # painting: the resize is over
         lines = self.lines_at(self.size.width)
-        line = lines[y] if y < len(lines) else Strip([])
+        line = lines[y] if y < len(lines) else BLANK
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(y)) is not None:
             line = self._selected(line, *span)
@@ -180,15 +181,6 @@ class MarkdownLines(Widget):
 
     def action_link(self, href: str) -> None:
         self.app.open_url(href)
-
-
-def _stacked(blocks: list[list[Strip]]) -> list[Strip]:
-    lines: list[Strip] = []
-    for block in blocks:
-        if lines:
-            lines.append(BLANK)
-        lines.extend(block)
-    return lines
 
 
 def _first_difference(old: list[Strip], new: list[Strip]) -> int:

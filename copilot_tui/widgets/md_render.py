@@ -7,7 +7,7 @@ to mount, style or lay out, so a finished block costs nothing on later frames.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -50,11 +50,16 @@ Renderer = Callable[[SyntaxTreeNode, int, Look], list[Strip]]
 
 def render_blocks(nodes: list[SyntaxTreeNode], width: int, look: Look) -> list[Strip]:
     """Blocks one under another, with a blank line between each two."""
+    return stacked(render_block(node, width, look) for node in nodes)
+
+
+def stacked(blocks: Iterable[list[Strip]]) -> list[Strip]:
+    """The lines of `blocks` in order, a blank line between each two."""
     lines: list[Strip] = []
-    for node in nodes:
+    for block in blocks:
         if lines:
             lines.append(BLANK)
-        lines.extend(render_block(node, width, look))
+        lines.extend(block)
     return lines
 
 
