@@ -104,10 +104,6 @@ class SessionTabs(TabbedContent):
         if 0 < number <= len(panes):
             self.activate(panes[number - 1])
 
-    def _focus_prompt(self, pane: SessionPane) -> None:
-        if pane is self.active_session_pane and self.screen.focused is not pane.prompt:
-            pane.prompt.focus()
-
     # -- marks ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -165,6 +161,3 @@ class SessionTabs(TabbedContent):
             # Not only on Show: Textual drops a pane's Show if anything reads geometry
             # between the pane turning visible and the next layout.
             self.call_after_refresh(pane.show_missed)
-            # Activating focuses the prompt, but a screen coming back (the picker
-            # closing) or the old pane hiding can move focus on after that.
-            self.call_after_refresh(self._focus_prompt, pane)
