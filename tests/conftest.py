@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from copilot_tui.__main__ import main
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.config import Config, ProviderConfig, RetryPolicy, Timeouts
 from copilot_tui.core.demo_server import DemoServer
+from tests.cli.support import Cli, Result
 
 ConfigFactory = Callable[..., Config]
 
@@ -29,6 +31,27 @@ def server() -> Iterator[DemoServer]:
     """A scripted server that accepts any model name and answers at once."""
     with DemoServer(models=None) as running:
         yield running
+
+
+@pytest.fixture
+def provider(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> DemoServer:
+    """`server`, found the way a user's OpenAI-compatible server is: through the
+    environment (child processes inherit it too)."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    return server
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run a command line in-process; returns its status and what it wrote."""
+
+    def run(*argv: str) -> Result:
+        capsys.readouterr()
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return Result(status, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture

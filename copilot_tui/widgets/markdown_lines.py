@@ -26,26 +26,23 @@ STYLE_NAMES = (
     *("quote-bar", "fence", "table-header", "table-lines", "rule"),
 )
 
+# Headings take the theme's Markdown heading variables, as in Textual's Markdown widget.
+HEADING_CSS = "".join(
+    f"MarkdownLines > .md--h{n} {{ color: $markdown-h{n}-color; "
+    f"background: $markdown-h{n}-background; text-style: $markdown-h{n}-text-style; }}\n"
+    for n in range(1, 7)
+)
+
 
 class MarkdownLines(Widget):
     """Markdown drawn line by line; `append` adds text at its end."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {*HEADINGS, *(f"md--{name}" for name in STYLE_NAMES)}
-    DEFAULT_CSS = """
+    DEFAULT_CSS = (
+        HEADING_CSS
+        + """
     MarkdownLines {
         height: auto;
-        & > .md--h1 { color: $markdown-h1-color; background: $markdown-h1-background;
-                      text-style: $markdown-h1-text-style; }
-        & > .md--h2 { color: $markdown-h2-color; background: $markdown-h2-background;
-                      text-style: $markdown-h2-text-style; }
-        & > .md--h3 { color: $markdown-h3-color; background: $markdown-h3-background;
-                      text-style: $markdown-h3-text-style; }
-        & > .md--h4 { color: $markdown-h4-color; background: $markdown-h4-background;
-                      text-style: $markdown-h4-text-style; }
-        & > .md--h5 { color: $markdown-h5-color; background: $markdown-h5-background;
-                      text-style: $markdown-h5-text-style; }
-        & > .md--h6 { color: $markdown-h6-color; background: $markdown-h6-background;
-                      text-style: $markdown-h6-text-style; }
         & > .md--em { text-style: italic; }
         & > .md--strong { text-style: bold; }
         & > .md--strike { text-style: strike; }
@@ -65,6 +62,7 @@ class MarkdownLines(Widget):
         & > .md--fence { background: white 30%; color: $foreground; }
     }
     """
+    )
 
     def __init__(self, markdown: str = "", *, classes: str | None = None) -> None:
         super().__init__(classes=classes)

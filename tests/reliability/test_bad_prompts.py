@@ -13,14 +13,13 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from copilot_tui.__main__ import main
 from copilot_tui.core.client import CopilotClient
 from copilot_tui.core.config import Config
 from copilot_tui.core.demo_server import DemoServer
 from copilot_tui.core.events import UserMessageEvent
 from copilot_tui.widgets.messages import UserMessage
 from copilot_tui.widgets.session_pane import SessionPane
-from tests.cli.support import Result, one_error_line, stored, stored_sessions
+from tests.cli.support import Cli, one_error_line, stored, stored_sessions
 from tests.conftest import ConfigFactory
 from tests.helpers import of_type
 from tests.reliability.test_escape_sequences import (
@@ -102,29 +101,16 @@ async def test_blank_prompts_are_ignored_in_the_app(
     assert await stored_prompts(config, session_id) == ["not blank"]
 
 
-@pytest.fixture
-def provider(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> DemoServer:
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    return server
-
-
-def ask(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    capsys.readouterr()
-    status = main(["ask", *argv])
-    out, err = capsys.readouterr()
-    return Result(status, out, err)
-
-
 @pytest.mark.parametrize("stdin", ["", "  \n\n", "\t\r\n"])
 def test_a_blank_prompt_to_ask_is_a_usage_error(
     provider: DemoServer,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     stdin: str,
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     for argv in (["--model", "test"], ["--model", "test", "-"], ["--model", "test", " "]):
-        line = one_error_line(ask(capsys, *argv), 2)
+        line = one_error_line(cli("ask", *argv), 2)
         assert "the prompt is empty" in line
     assert provider.requests == []
     assert stored_sessions() == []
@@ -153,12 +139,12 @@ async def test_a_1_mb_paste_is_sent_and_stored_whole_and_shown_folded(
 
 
 def test_a_1_mb_prompt_on_stdin_is_sent_and_stored_whole(
-    provider: DemoServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    provider: DemoServer, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     one_line = MEGABYTE.replace("\n", " ")  # a paste with no line break at all
     for number, prompt in enumerate((MEGABYTE, one_line)):
         monkeypatch.setattr("sys.stdin", io.StringIO(prompt + "\n"))
-        result = ask(capsys, "--session", f"big-{number}", "--model", "test")
+        result = cli("ask", "--session", f"big-{number}", "--model", "test")
         assert result.status == 0, result.err
         assert_safe_for_a_terminal(result.out + result.err)
         assert [e.content for e in of_type(stored(f"big-{number}").events, UserMessageEvent)] == [
@@ -195,15 +181,14 @@ async def test_nul_and_escapes_in_a_prompt_are_kept_exactly_and_shown_safely(
 
 
 def test_nul_and_escapes_in_a_prompt_to_ask_are_kept_exactly_and_shown_safely(
-    provider: DemoServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    provider: DemoServer, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     with_breaks = UNSAFE + "\r\nsecond\rline\x0bthird\x85fourth"
     monkeypatch.setattr("sys.stdin", io.StringIO(with_breaks))
-    outputs = [ask(capsys, "--session", "piped", "--model", "test")]
-    outputs.append(ask(capsys, "--session", "argued", "--model", "test", "say", UNSAFE))
-    capsys.readouterr()
-    outputs.append(Result(main(["sessions", "list"]), *capsys.readouterr()))
-    outputs.append(Result(main(["sessions", "list", "--json"]), *capsys.readouterr()))
+    outputs = [cli("ask", "--session", "piped", "--model", "test")]
+    outputs.append(cli("ask", "--session", "argued", "--model", "test", "say", UNSAFE))
+    outputs.append(cli("sessions", "list"))
+    outputs.append(cli("sessions", "list", "--json"))
     for result in outputs:
         assert result.status == 0, result.err
         assert_safe_for_a_terminal(result.out + result.err)

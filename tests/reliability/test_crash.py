@@ -66,13 +66,6 @@ class StreamLog:
         return float("inf")
 
 
-@pytest.fixture
-def provider(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> DemoServer:
-    """The scripted server, found by child processes through the environment."""
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    return server
-
-
 def _ask(prompt: str) -> subprocess.Popen[bytes]:
     command = ["-m", "copilot_tui", "ask", "--model", "test", "--session", SESSION, prompt]
     return subprocess.Popen(

@@ -23,11 +23,10 @@ from pathlib import Path
 import pytest
 from textual.app import App
 
-from copilot_tui.__main__ import main
 from copilot_tui.core.demo_server import Behaviour, DemoServer
 from copilot_tui.core.events import AssistantMessageEvent, SessionErrorEvent
 from copilot_tui.safe_text import printable
-from tests.cli.support import Result, stored
+from tests.cli.support import Cli, stored
 from tests.conftest import ConfigFactory
 from tests.helpers import of_type
 from tests.ui.harness import active, make_app, reply_texts, restored, wait_until
@@ -114,24 +113,9 @@ async def test_the_app_shows_the_sequences_and_never_draws_them(
 # -- the command line ----------------------------------------------------------------
 
 
-@pytest.fixture
-def provider(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> DemoServer:
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    return server
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    capsys.readouterr()
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return Result(status, out, err)
-
-
-def test_ask_prints_the_sequences_made_visible(
-    provider: DemoServer, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ask_prints_the_sequences_made_visible(provider: DemoServer, cli: Cli) -> None:
     provider.enqueue(Behaviour(text=HOSTILE, delay=0.001))
-    result = run(capsys, "ask", "--session", "chat", "--model", "test", "hi")
+    result = cli("ask", "--session", "chat", "--model", "test", "hi")
     assert result == (0, printable(HOSTILE) + "\n", "")
     for visible in ("␛[2J␛[H", "␛]52;c;aGk=␇", "␛]8;;http://evil.example/␛\\", "\\x9b2J", "␀"):
         assert visible in result.out
@@ -142,14 +126,12 @@ def test_ask_prints_the_sequences_made_visible(
     assert reply.content == HOSTILE  # stored as sent
 
 
-def test_ask_with_several_models_prints_them_visible_too(
-    provider: DemoServer, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ask_with_several_models_prints_them_visible_too(provider: DemoServer, cli: Cli) -> None:
     provider.set_default(Behaviour(text=HOSTILE))
-    sections = run(capsys, "ask", "--model", "a", "--model", "b\x1b[2J", "hi")
+    sections = cli("ask", "--model", "a", "--model", "b\x1b[2J", "hi")
     assert sections.status == 0
     assert sections.out.count(printable(HOSTILE)) == 2
-    document = run(capsys, "ask", "--json", "--model", "a", "--model", "b", "hi")
+    document = cli("ask", "--json", "--model", "a", "--model", "b", "hi")
     assert document.status == 0
     assert [reply["content"] for reply in json.loads(document.out)["replies"]] == [HOSTILE] * 2
     for result in (sections, document):
@@ -158,14 +140,14 @@ def test_ask_with_several_models_prints_them_visible_too(
 
 
 def test_export_to_stdout_is_made_visible_and_json_stays_exact(
-    provider: DemoServer, capsys: pytest.CaptureFixture[str]
+    provider: DemoServer, cli: Cli
 ) -> None:
     provider.enqueue(Behaviour(text=HOSTILE))
-    assert run(capsys, "ask", "--session", "chat", "--model", "test", "hello").status == 0
-    markdown = run(capsys, "sessions", "export", "chat")
+    assert cli("ask", "--session", "chat", "--model", "test", "hello").status == 0
+    markdown = cli("sessions", "export", "chat")
     assert markdown.status == 0
     assert printable(HOSTILE).split("\n")[0] in markdown.out
-    document = run(capsys, "sessions", "export", "chat", "--format", "json")
+    document = cli("sessions", "export", "chat", "--format", "json")
     data = json.loads(document.out)
     assert data["session"]["session_id"] == "chat"
     assert [event["type"] for event in data["events"]][:2] == ["user.message", "assistant.message"]
@@ -175,13 +157,13 @@ def test_export_to_stdout_is_made_visible_and_json_stays_exact(
 
 
 def test_export_to_a_file_is_exact_and_private(
-    provider: DemoServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    provider: DemoServer, cli: Cli, tmp_path: Path
 ) -> None:
     provider.enqueue(Behaviour(text=HOSTILE))
-    assert run(capsys, "ask", "--session", "chat", "--model", "test", "hello").status == 0
+    assert cli("ask", "--session", "chat", "--model", "test", "hello").status == 0
     as_json, as_markdown = tmp_path / "chat.json", tmp_path / "chat.md"
     for target in (as_json, as_markdown):
-        result = run(capsys, "sessions", "export", "chat", "-o", str(target))
+        result = cli("sessions", "export", "chat", "-o", str(target))
         assert (result.status, result.out) == (0, "")
         assert result.err == f"exported chat to {target}\n"
         assert target.stat().st_mode & 0o777 == 0o600

@@ -69,13 +69,6 @@ asyncio.run(hold(sys.argv[1]))
 """
 
 
-@pytest.fixture
-def provider(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> DemoServer:
-    """The scripted server, found by child processes through the environment."""
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    return server
-
-
 def _python(*argv: str, **options: Any) -> subprocess.Popen[str]:
     # os.environ: the isolated config and data directory (tests/conftest.py), the server.
     return subprocess.Popen([sys.executable, *argv], env=dict(os.environ), text=True, **options)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Button
 from textual.widgets._footer import FooterKey
@@ -11,14 +14,14 @@ from copilot_tui.widgets.steady_footer import SteadyFooter
 
 
 class Yanker(Widget, can_focus=True):
-    BINDINGS = [("ctrl+y", "yank", "Yank")]
+    BINDINGS: ClassVar[list[BindingType]] = [("ctrl+y", "yank", "Yank")]
 
     def action_yank(self) -> None:
         pass
 
 
 class FooterApp(App[None]):
-    BINDINGS = [("ctrl+x", "noop", "Cut")]
+    BINDINGS: ClassVar[list[BindingType]] = [("ctrl+x", "noop", "Cut")]
 
     def compose(self) -> ComposeResult:
         yield Button("one", id="one")
