@@ -14,10 +14,11 @@ import httpx
 
 
 class WarmTransport(httpx.AsyncBaseTransport):
-    """httpx's default transport, built in a thread as soon as the loop can."""
+    """httpx's default transport with paced reads, built in a thread as soon as the
+    loop can."""
 
     def __init__(self) -> None:
-        self._building = asyncio.create_task(asyncio.to_thread(httpx.AsyncHTTPTransport))
+        self._building = asyncio.create_task(asyncio.to_thread(_build))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -32,3 +33,9 @@ class WarmTransport(httpx.AsyncBaseTransport):
         except OSError:
             return  # nothing was built, nothing to close
         await transport.aclose()
+
+
+def _build() -> httpx.AsyncHTTPTransport:
+    from copilot_tui.core.read_pacing import paced_transport  # loads httpcore: not at start-up
+
+    return paced_transport()

@@ -15,6 +15,7 @@ from copilot_tui.core.events import (
     SessionEvent,
     UserMessageEvent,
 )
+from copilot_tui.widgets.frames import virtual_size_without_relayout
 from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice, UserMessage
 
 # A long session opens with its newest messages, about this many screens of them; older
@@ -63,6 +64,8 @@ def message_view(event: SessionEvent, live_text: str = "") -> Widget | None:
 
 class Conversation(VerticalScroll, can_focus=True):
     """The messages of one session. Scrolled to the bottom it follows new text."""
+
+    virtual_size = virtual_size_without_relayout()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import time
 
+from textual.geometry import Size
+from textual.reactive import Reactive
+
 FRAME = 1 / 12  # seconds; ~12 updates a second reads as smooth streaming text
 TICK_FRAMES = 3  # spinners and status lines move every third frame (4 a second)
 
@@ -17,3 +20,14 @@ def until_next_frame(every: int = 1) -> float:
     """Seconds from now to the next point of the grid (of every `every` frames)."""
     period = FRAME * every
     return period - time.monotonic() % period
+
+
+def virtual_size_without_relayout() -> Reactive[Size]:
+    """A `virtual_size` for widgets that grow every frame: its change asks for no layout.
+
+    Textual sets a widget's virtual size while it lays the screen out, and the change
+    asks for a second layout of the whole screen, which finds nothing to move: the
+    first placed everything and updated the scrollbars. A growing reply paid for two
+    layouts a frame.
+    """
+    return Reactive(Size(0, 0), layout=False, repaint=False)

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
+from copilot_tui.widgets.frames import virtual_size_without_relayout
 from copilot_tui.widgets.md_blocks import Block, MarkdownBlocks
 from copilot_tui.widgets.md_render import BLANK, Look, render_blocks, stacked
 
@@ -63,6 +64,8 @@ class MarkdownLines(Widget):
     }
     """
     )
+
+    virtual_size = virtual_size_without_relayout()
 
     def __init__(self, markdown: str = "", *, classes: str | None = None) -> None:
         super().__init__(classes=classes)

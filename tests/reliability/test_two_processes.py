@@ -155,7 +155,9 @@ def test_a_second_process_cannot_open_a_session_while_it_streams(
     store = tmp_path / "data" / "sessions.db"
     first = _ask("shared", "first")
     assert first.stdout is not None
-    assert first.stdout.read(5) == "w0000"  # it is streaming
+    # From the pipe itself: a text-mode read would buffer what follows, and
+    # communicate() below would not see it.
+    assert os.read(first.stdout.fileno(), 5) == b"w0000"  # it is streaming
     second = _finished(_ask("shared", "second"))
     during = _talk(_events(store, "shared"))
     assert first.poll() is None, "the first process ended too soon to prove anything"
