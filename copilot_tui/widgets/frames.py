@@ -14,6 +14,10 @@ from textual.reactive import Reactive
 
 FRAME = 1 / 12  # seconds; ~12 updates a second reads as smooth streaming text
 TICK_FRAMES = 3  # spinners and status lines move every third frame (4 a second)
+# A streaming reply grows this many lines at a time, the view scrolling with it; the
+# text fills the room meanwhile. Each growth lays out and repaints the whole screen,
+# and the scrollbar in an update of its own: once a line made it most of a reply's CPU.
+GROW_LINES = 4
 
 
 def until_next_frame(every: int = 1) -> float:

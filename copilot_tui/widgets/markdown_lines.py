@@ -76,6 +76,22 @@ class MarkdownLines(Widget):
         self._drawn: dict[int, list[Strip]] = {}  # by Block.version, at `_width`
         self._lines: list[Strip] | None = None
         self._regrown: Region | None = None
+        self._grow_step = 1
+
+    @property
+    def grow_step(self) -> int:
+        """The widget's height is a multiple of this many lines: room left under the
+        text fills without a layout (of the whole screen, scrolling the view)."""
+        return self._grow_step
+
+    @grow_step.setter
+    def grow_step(self, lines: int) -> None:
+        if lines != self._grow_step:
+            self._grow_step = lines
+            self.refresh(layout=True)
+
+    def _room(self, lines: int) -> int:
+        return -(-lines // self._grow_step) * self._grow_step
 
     @property
     def source(self) -> str:
@@ -108,9 +124,10 @@ class MarkdownLines(Widget):
         left, top = self.content_offset
         below = len(old) + len(new) + top + 2  # to past the bottom border, whichever is longer
         changed = Region(-left, first, self.outer_size.width, below)
-        if len(new) != len(old):
+        grown = self._room(len(new)) != self._room(len(old))
+        if grown:
             self._regrown = changed  # for the resize's _set_dirty() calls that follow
-        self.refresh(changed, layout=len(new) != len(old))
+        self.refresh(changed, layout=grown)
 
     def _set_dirty(self, *regions: Region) -> None:
         """Textual repaints a resized widget whole; one that grew at its end only needs
@@ -159,7 +176,7 @@ class MarkdownLines(Widget):
         self._look, self._width, self._regrown = None, -1, None
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines_at(width))
+        return self._room(len(self.lines_at(width)))
 
     def render_line(self, y: int) -> Strip:
         self._regrown = None  # painting: the resize is over

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from copilot_tui.core.events import MessageStatus, SessionErrorEvent, UserMessageEvent
 from copilot_tui.safe_text import printable
-from copilot_tui.widgets.frames import FRAME, until_next_frame
+from copilot_tui.widgets.frames import FRAME, GROW_LINES, until_next_frame
 from copilot_tui.widgets.markdown_lines import MarkdownLines
 
 # A reply's state is shown in its frame's subtitle, coloured by markup, not by CSS
@@ -98,6 +98,7 @@ class AssistantMessage(MarkdownLines):
     @status.setter
     def status(self, status: MessageStatus) -> None:
         self._status = status
+        self.grow_step = GROW_LINES if status == "streaming" else 1
         self._update_subtitle()
 
     @property

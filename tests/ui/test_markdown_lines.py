@@ -9,6 +9,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from copilot_tui.core.demo_replies import demo_reply, tokenize
+from copilot_tui.widgets.frames import GROW_LINES
 from copilot_tui.widgets.markdown_lines import MarkdownLines
 from copilot_tui.widgets.messages import AssistantMessage
 
@@ -70,6 +71,27 @@ async def test_growing_repaints_the_changed_lines_only() -> None:
         assert len(kept) >= len(before) - 5
 
 
+async def test_a_view_grows_a_step_of_lines_at_a_time() -> None:
+    """Room is left under the text: a new line that fits asks for no layout."""
+    app = ReplyApp("line")
+    async with app.run_test(size=(60, 30)) as pilot:
+        view = app.query_one(MarkdownLines)
+        view.grow_step = 4
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(app.screen, layouts.append)
+        heights = []
+        for number in range(7):
+            view.append(f"  \nline {number}")  # a hard line break: one line more
+            await pilot.pause()
+            heights.append(view.content_size.height)
+        assert heights == [4, 4, 4, 8, 8, 8, 8]  # for 2, 3, 4, 5, 6, 7 and 8 lines
+        assert len(layouts) == 1
+        view.grow_step = 1
+        await pilot.pause()
+        assert view.content_size.height == 8
+
+
 async def test_selected_text_is_what_the_lines_show() -> None:
     app = ReplyApp("# Heading\n\n- one item\n- two items\n")
     async with app.run_test(size=(60, 12)) as pilot:
@@ -120,7 +142,10 @@ async def test_a_reply_draws_streamed_text_at_most_once_a_frame() -> None:
         assert view.text.startswith("Hello there")
         await pilot.pause(0.2)
         assert view.source == view.text
+        assert view.content_size.height == GROW_LINES  # one line, and room for more
         view.add_text(" More.")
         view.finish("complete", view.text)  # the end shows everything at once
         assert view.source.endswith("More.")
         assert view.status == "complete"
+        await pilot.pause()
+        assert view.content_size.height == 1  # a finished reply leaves no room
