@@ -11,7 +11,7 @@ from textual.widgets import Static, Tab, TabbedContent
 from textual.widgets._tabbed_content import ContentTab
 
 from copilot_tui.core.session import CopilotSession
-from copilot_tui.widgets.frames import FRAME, TICK_FRAMES, until_next_frame
+from copilot_tui.widgets.frames import TICK_FRAMES, until_next_frame
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.tab_label import tab_label
 
@@ -107,11 +107,17 @@ class SessionTabs(TabbedContent):
     # -- marks ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.set_timer(until_next_frame(TICK_FRAMES), self._start_ticking)
+        self._next_tick()
 
-    def _start_ticking(self) -> None:
-        self.tick()  # Textual timers keep to their start's grid: this one is the frames'
-        self.set_interval(FRAME * TICK_FRAMES, self.tick)
+    def _next_tick(self) -> None:
+        # Each tick is put on the frame grid anew, so it shares a screen update with the
+        # replies' frames. An interval timer keeps its own start's phase: started while
+        # the app was busy it ran ~25 ms off the grid, a screen update of its own.
+        self.set_timer(until_next_frame(TICK_FRAMES), self._tick_on_grid)
+
+    def _tick_on_grid(self) -> None:
+        self.tick()
+        self._next_tick()
 
     def relabel(self, pane: SessionPane) -> None:
         try:
