@@ -26,6 +26,7 @@ from copilot_tui.session_opener import open_initial_sessions
 from copilot_tui.tab_actions import copy_last_reply, export_session, rename_session
 from copilot_tui.terminal_keys import enable_alt_keys
 from copilot_tui.ui_state import UiState, load_ui_state, save_ui_state, ui_state_file
+from copilot_tui.widgets.frames import FrameClock
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.session_tabs import SessionTabs
 from copilot_tui.widgets.steady_footer import SteadyFooter
@@ -72,7 +73,7 @@ class CopilotApp(App[None]):
         self.last_compare: tuple[str, tuple[str, ...]] | None = None  # run id, session ids
 
     def compose(self) -> ComposeResult:
-        yield SessionTabs(id="tabs")
+        yield SessionTabs(FrameClock(self), id="tabs")
         yield Static(EMPTY_TEXT, id="empty")
         yield SteadyFooter()
 

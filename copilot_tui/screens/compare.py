@@ -24,6 +24,7 @@ from copilot_tui.core.session import CopilotSession
 from copilot_tui.keys import COMPARE_KEYS
 from copilot_tui.safe_text import printable
 from copilot_tui.widgets.compare_column import CompareColumn
+from copilot_tui.widgets.frames import TICK_FRAMES, FrameClock
 from copilot_tui.widgets.steady_footer import SteadyFooter
 
 MIN_COLUMN = 28  # four columns fit 120 cells; more scroll sideways
@@ -49,12 +50,13 @@ class CompareScreen(Screen[str | None]):
         super().__init__()
         self._sessions = tuple(sessions)
         self._compare_id = compare_id
+        self._frames = FrameClock(self)  # the columns' replies draw on it; heads tick on it
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-title")
         with HorizontalScroll(id="compare-columns"):
             for session in self._sessions:
-                yield CompareColumn(session, self._compare_id)
+                yield CompareColumn(session, self._compare_id, self._frames)
         yield SteadyFooter()
 
     def on_resize(self) -> None:
@@ -74,7 +76,7 @@ class CompareScreen(Screen[str | None]):
         columns = self.columns
         if columns:
             columns[0].focus()
-        self.set_interval(0.25, self._tick)
+        self._frames.request(self._tick, every=TICK_FRAMES)
 
     @property
     def columns(self) -> list[CompareColumn]:
@@ -92,6 +94,7 @@ class CompareScreen(Screen[str | None]):
         for column in self.columns:
             if column.entry.streaming or column.entry.reply is None:
                 column.refresh_head()
+        self._frames.request(self._tick, every=TICK_FRAMES)
 
     def _focused_column(self) -> CompareColumn | None:
         focused = self.focused

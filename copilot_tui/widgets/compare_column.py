@@ -21,6 +21,7 @@ from copilot_tui.core.events import (
 )
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.safe_text import printable
+from copilot_tui.widgets.frames import FrameClock
 from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice
 
 
@@ -32,7 +33,7 @@ class CompareColumn(Vertical, can_focus=True):
             super().__init__()
             self.event = event
 
-    def __init__(self, session: CopilotSession, compare_id: str | None) -> None:
+    def __init__(self, session: CopilotSession, compare_id: str | None, frames: FrameClock) -> None:
         super().__init__(classes="compare-column")
         self.session = session
         # Subscribe and read the history in one step: every later event is news.
@@ -46,6 +47,7 @@ class CompareColumn(Vertical, can_focus=True):
             text=(session.partial_text(reply.message_id) or reply.content) if reply else "",
             status=reply.status if reply else "streaming",
             winner=reply.winner if reply else False,
+            frames=frames,
         )
 
     def compose(self) -> ComposeResult:

@@ -15,7 +15,7 @@ from copilot_tui.core.events import (
     SessionEvent,
     UserMessageEvent,
 )
-from copilot_tui.widgets.frames import virtual_size_without_relayout
+from copilot_tui.widgets.frames import FrameClock, virtual_size_without_relayout
 from copilot_tui.widgets.messages import AssistantMessage, ErrorNotice, UserMessage
 
 # A long session opens with its newest messages, about this many screens of them; older
@@ -44,7 +44,9 @@ def newest_page(events: Sequence[SessionEvent], width: int, lines: int) -> int:
     return len(events)
 
 
-def message_view(event: SessionEvent, live_text: str = "") -> Widget | None:
+def message_view(
+    event: SessionEvent, live_text: str = "", frames: FrameClock | None = None
+) -> Widget | None:
     """The widget that shows a stored event, if it is shown at all."""
     if isinstance(event, UserMessageEvent):
         return UserMessage(event)
@@ -56,6 +58,7 @@ def message_view(event: SessionEvent, live_text: str = "") -> Widget | None:
             text=text,
             status=event.status,
             winner=event.winner,
+            frames=frames,
         )
     if isinstance(event, SessionErrorEvent):
         return ErrorNotice(event)
@@ -67,8 +70,9 @@ class Conversation(VerticalScroll, can_focus=True):
 
     virtual_size = virtual_size_without_relayout()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, frames: FrameClock, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._frames = frames  # the replies draw on it
         self._older: Sequence[SessionEvent] = []
         self.following = True  # pinned to the newest text until the user scrolls up
         self._live_text: dict[str, str] = {}
@@ -91,7 +95,8 @@ class Conversation(VerticalScroll, can_focus=True):
         self.anchor()
 
     def _views(self, events: Sequence[SessionEvent]) -> list[Widget]:
-        views = (message_view(event, self._live_text.get(event.id, "")) for event in events)
+        live = self._live_text
+        views = (message_view(event, live.get(event.id, ""), self._frames) for event in events)
         return [view for view in views if view is not None]
 
     def _update_earlier_button(self) -> None:
@@ -132,7 +137,11 @@ class Conversation(VerticalScroll, can_focus=True):
             if view.message_id == event.reply_to:
                 view.queued = False
         reply = AssistantMessage(
-            message_id=event.message_id, model=event.model, text="", status="streaming"
+            message_id=event.message_id,
+            model=event.model,
+            text="",
+            status="streaming",
+            frames=self._frames,
         )
         self.mount(reply)
         return reply

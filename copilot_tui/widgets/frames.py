@@ -1,16 +1,20 @@
-"""One frame grid for everything that moves while replies stream.
+"""One frame grid, and one clock on it, for everything that moves while replies stream.
 
 A streaming reply renders at most once a frame, and the tab spinners and status lines
-update every few frames. Each kind of update on its own timer would add frames of its
-own (every frame re-lays out and repaints the screen, ~20 ms); on one grid they share.
+update every few frames. Every change costs a screen update (a few milliseconds: each
+visible widget is asked for its lines); changes made in one callback share one.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 
 from textual.geometry import Size
+from textual.message_pump import MessagePump
 from textual.reactive import Reactive
+from textual.timer import Timer
 
 FRAME = 1 / 12  # seconds; ~12 updates a second reads as smooth streaming text
 TICK_FRAMES = 3  # spinners and status lines move every third frame (4 a second)
@@ -20,10 +24,54 @@ TICK_FRAMES = 3  # spinners and status lines move every third frame (4 a second)
 GROW_LINES = 4
 
 
-def until_next_frame(every: int = 1) -> float:
-    """Seconds from now to the next point of the grid (of every `every` frames)."""
-    period = FRAME * every
-    return period - time.monotonic() % period
+Callback = Callable[[], object]
+
+
+def next_frame(every: int = 1) -> int:
+    """The number of the grid's next point (frame n is at n * FRAME), a multiple of `every`."""
+    frame = math.floor(time.monotonic() / FRAME) + 1
+    return -(-frame // every) * every
+
+
+class FrameClock:
+    """Runs all that is due at a point of the grid in one callback of one timer.
+
+    Timers of their own, set for the same point, fire a fraction of a millisecond
+    apart: Textual draws the first one's change at once and the others' in a screen
+    update of their own, so a spinner tick cost as much as a reply's frame.
+    """
+
+    def __init__(self, owner: MessagePump) -> None:
+        self._owner = owner  # whose timer it is: it stops with its owner
+        self._due: dict[int, dict[Callback, None]] = {}  # frame -> callbacks, in order
+        self._timer: Timer | None = None
+        self._timer_frame = 0
+
+    def request(self, callback: Callback, *, every: int = 1) -> None:
+        """Run `callback` at the grid's next point of every `every` frames; asked
+        again before then, it still runs once."""
+        frame = next_frame(every)
+        self._due.setdefault(frame, {})[callback] = None
+        if self._timer is None or frame < self._timer_frame:
+            self._set_timer(frame)
+
+    def _set_timer(self, frame: int) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer_frame = frame
+        # Never a zero delay: a zero-interval Textual timer divides by zero.
+        delay = max(frame * FRAME - time.monotonic(), 0.001)
+        self._timer = self._owner.set_timer(delay, self._run)
+
+    def _run(self) -> None:
+        self._timer = None
+        frames = sorted(frame for frame in self._due if frame <= self._timer_frame)
+        due = [self._due.pop(frame) for frame in frames]
+        if self._due:
+            self._set_timer(min(self._due))
+        for callbacks in due:
+            for callback in callbacks:
+                callback()
 
 
 def virtual_size_without_relayout() -> Reactive[Size]:

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from copilot_tui.core.events import MessageStatus, SessionErrorEvent, UserMessageEvent
 from copilot_tui.safe_text import printable
-from copilot_tui.widgets.frames import FRAME, GROW_LINES, until_next_frame
+from copilot_tui.widgets.frames import FRAME, GROW_LINES, FrameClock
 from copilot_tui.widgets.markdown_lines import MarkdownLines
 
 # A reply's state is shown in its frame's subtitle, coloured by markup, not by CSS
@@ -65,8 +65,9 @@ class UserMessage(Static):
 class AssistantMessage(MarkdownLines):
     """One reply: Markdown streamed in as it arrives, then its final status.
 
-    Text is drawn at most once a frame, on the frame grid the tab spinners share: drawing
-    once per network read would redraw the last block hundreds of times a second.
+    Text is drawn at most once a frame, by the `frames` clock the tab spinners share
+    (its own if none is given): drawing once per network read would redraw the last
+    block tens of times a second.
     """
 
     def __init__(
@@ -77,8 +78,10 @@ class AssistantMessage(MarkdownLines):
         text: str,
         status: MessageStatus,
         winner: bool = False,
+        frames: FrameClock | None = None,
     ) -> None:
         super().__init__(printable(text), classes="message")
+        self._frames = frames or FrameClock(self)
         self.message_id = message_id
         self.border_title = printable(model)
         self._pending: list[str] = []
@@ -122,8 +125,8 @@ class AssistantMessage(MarkdownLines):
         if len(self._pending) > 1:
             return  # a draw is already scheduled
         if time.monotonic() - self._last_draw < FRAME:
-            self.set_timer(until_next_frame(), self._draw_pending)
-        else:  # a zero-interval Textual timer divides by zero
+            self._frames.request(self._draw_pending)
+        else:
             self.call_later(self._draw_pending)
 
     def _draw_pending(self) -> None:

@@ -30,6 +30,7 @@ from copilot_tui.core.figures import ReplyFigures, figures_from, last_figures
 from copilot_tui.core.session import CopilotSession
 from copilot_tui.safe_text import printable
 from copilot_tui.widgets.conversation import Conversation
+from copilot_tui.widgets.frames import FrameClock
 from copilot_tui.widgets.prompt import PromptArea
 from copilot_tui.widgets.reply_feed import ReplyFeed
 from copilot_tui.widgets.status_line import PaneStatus, StatusLine
@@ -74,7 +75,9 @@ class SessionPane(TabPane):
             super().__init__()
             self.event = event
 
-    def __init__(self, session: CopilotSession, *, pane_id: str, demo: bool, draft: str) -> None:
+    def __init__(
+        self, session: CopilotSession, *, pane_id: str, demo: bool, draft: str, frames: FrameClock
+    ) -> None:
         super().__init__(Content(printable(display_title(session))), id=pane_id)
         self.session = session
         self._demo = demo
@@ -82,7 +85,7 @@ class SessionPane(TabPane):
         self._history_shown = False
         self._feed = ReplyFeed()
         self._queued = 0  # session events posted to the queue, not applied yet
-        self._conversation = Conversation()  # kept: every streamed delta asks for it
+        self._conversation = Conversation(frames)  # kept: every streamed delta asks for it
         self._current_turn: AssistantTurnStartEvent | None = None
         self._running_since = 0.0
         self._failed = _ends_in_error(session)

@@ -11,7 +11,7 @@ from textual.widgets import Static, Tab, TabbedContent
 from textual.widgets._tabbed_content import ContentTab
 
 from copilot_tui.core.session import CopilotSession
-from copilot_tui.widgets.frames import TICK_FRAMES, until_next_frame
+from copilot_tui.widgets.frames import TICK_FRAMES, FrameClock
 from copilot_tui.widgets.session_pane import SessionPane
 from copilot_tui.widgets.tab_label import tab_label
 
@@ -30,8 +30,9 @@ class SessionTabs(TabbedContent):
     """Open sessions as tabs. Marks: spinner while streaming, ✗ after an error,
     ● for a reply that finished while the tab was in the background."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, frames: FrameClock, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._frames = frames  # the panes' replies draw on it; the spinners tick on it
         self._pane_numbers = itertools.count(1)
         self._unread: set[str] = set()
         self._streaming: set[SessionPane] = set()  # kept by StateChanged: tick needs no query
@@ -73,7 +74,9 @@ class SessionTabs(TabbedContent):
         pane = self.pane_for(session.session_id)
         if pane is None:
             pane_id = f"session-pane-{next(self._pane_numbers)}"
-            pane = SessionPane(session, pane_id=pane_id, demo=demo, draft=draft)
+            pane = SessionPane(
+                session, pane_id=pane_id, demo=demo, draft=draft, frames=self._frames
+            )
             await self.add_pane(pane, before=before)
             self.relabel(pane)
         if activate:
@@ -106,18 +109,11 @@ class SessionTabs(TabbedContent):
 
     # -- marks ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self._next_tick()
-
-    def _next_tick(self) -> None:
-        # Each tick is put on the frame grid anew, so it shares a screen update with the
-        # replies' frames. An interval timer keeps its own start's phase: started while
-        # the app was busy it ran ~25 ms off the grid, a screen update of its own.
-        self.set_timer(until_next_frame(TICK_FRAMES), self._tick_on_grid)
-
-    def _tick_on_grid(self) -> None:
+    def _tick_while_streaming(self) -> None:
+        # On the clock the replies draw on: a tick shares their frame's screen update.
         self.tick()
-        self._next_tick()
+        if self._streaming:
+            self._frames.request(self._tick_while_streaming, every=TICK_FRAMES)
 
     def relabel(self, pane: SessionPane) -> None:
         try:
@@ -152,6 +148,7 @@ class SessionTabs(TabbedContent):
             self._unread.add(pane.id or "")
         if pane.state == "streaming":
             self._streaming.add(pane)
+            self._frames.request(self._tick_while_streaming, every=TICK_FRAMES)
         else:
             self._streaming.discard(pane)
         self.relabel(pane)

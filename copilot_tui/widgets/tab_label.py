@@ -24,7 +24,11 @@ MAX_TITLE = 24
 
 
 def tab_label(title: str, *, state: str, unread: bool, queued: int, frame: int) -> Content:
-    """E.g. "⠹ Fix the parser +2": streaming with two prompts queued."""
+    """E.g. "⠹ Fix the parser +2": streaming with two prompts queued.
+
+    The mark's two cells are kept blank without one: a label that changes width moves
+    the tabs after it (under the pointer) and slides the tab bar's underline anew.
+    """
     short = printable(title)
     if len(short) > MAX_TITLE:
         short = short[: MAX_TITLE - 1] + "…"
@@ -35,9 +39,8 @@ def tab_label(title: str, *, state: str, unread: bool, queued: int, frame: int) 
     elif unread:
         mark, style = "●", "bold $success"
     else:
-        mark, style = "", ""
-    parts: list[str | tuple[str, str]] = [(f"{mark} ", style)] if mark else []
-    parts.append(short)
+        mark, style = " ", ""
+    parts: list[str | tuple[str, str]] = [(f"{mark} ", style), short]
     if queued:
         parts.append((f" +{queued}", "$warning"))
     return Content.assemble(*parts)

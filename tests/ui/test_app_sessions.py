@@ -69,7 +69,7 @@ async def test_first_run_opens_one_new_session(make_config: ConfigFactory, tmp_p
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         (pane,) = app.tabs.panes
-        assert str(app.tabs.get_tab(pane).label) == "New session"
+        assert str(app.tabs.get_tab(pane).label).strip() == "New session"
         assert app.focused is pane.prompt
 
 
@@ -92,7 +92,7 @@ async def test_session_and_model_options(make_config: ConfigFactory, tmp_path: P
         await restored(pilot)
         pane = active(app)
         assert (pane.session.session_id, pane.session.model) == ("user-7", "m-7")
-        assert str(app.tabs.get_tab(pane).label) == "user-7"
+        assert str(app.tabs.get_tab(pane).label).strip() == "user-7"
 
 
 async def test_picker_opens_a_stored_session_in_a_new_tab(
@@ -176,7 +176,7 @@ async def test_rename_copy_and_export(
         app.screen.query_one(Input).value = "Renamed chat"
         await pilot.press("enter")
         pane = active(app)
-        await wait_until(pilot, lambda: str(app.tabs.get_tab(pane).label) == "Renamed chat")
+        await wait_until(pilot, lambda: str(app.tabs.get_tab(pane).label).strip() == "Renamed chat")
         await pilot.press("ctrl+y")
         assert app.clipboard == "alpha!"
         await pilot.press("ctrl+e")
