@@ -9,7 +9,6 @@ from typing import ClassVar, Literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.events import Click
 from textual.message import Message
 from textual.widgets import Label, TabPane
@@ -28,13 +27,12 @@ from copilot_tui.core.events import (
 )
 from copilot_tui.core.figures import ReplyFigures, figures_from, last_figures
 from copilot_tui.core.session import CopilotSession
-from copilot_tui.safe_text import printable
 from copilot_tui.widgets.conversation import Conversation
 from copilot_tui.widgets.frames import FrameClock
 from copilot_tui.widgets.prompt import PromptArea
 from copilot_tui.widgets.reply_feed import ReplyFeed
 from copilot_tui.widgets.status_line import PaneStatus, StatusLine
-from copilot_tui.widgets.tab_label import display_title
+from copilot_tui.widgets.tab_label import display_title, tab_label
 
 PaneState = Literal["idle", "streaming", "error"]
 
@@ -78,7 +76,9 @@ class SessionPane(TabPane):
     def __init__(
         self, session: CopilotSession, *, pane_id: str, demo: bool, draft: str, frames: FrameClock
     ) -> None:
-        super().__init__(Content(printable(display_title(session))), id=pane_id)
+        # As wide as the label the tab bar shows: relabelling it then moves no tab.
+        title = tab_label(display_title(session), state="idle", unread=False, queued=0, frame=0)
+        super().__init__(title, id=pane_id)
         self.session = session
         self._demo = demo
         self._draft = draft

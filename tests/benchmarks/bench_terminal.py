@@ -5,7 +5,8 @@
 Every run starts the app in its own tmux server (120x40) with a fresh copy of a seeded
 store, talks to the demo server running as a separate process (so its CPU is not the
 app's), reads the screen every ~10 ms and quits the app. Each series drops its first run
-(warm-up: OS caches, bytecode); figures are medians of the rest. Times are
+(warm-up: OS caches, bytecode); figures are medians of the rest. Before each run a fixed
+Python loop is timed (`machine_speed`): CPU figures move with the host. Times are
 CLOCK_MONOTONIC, shared with the server's request log (lags after its last byte).
 A failed run is reported on stderr with its last screen and leaves out its samples.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.benchmarks import terminal_tabs as tabs
+from tests.benchmarks.machine_speed import loop_cpu_s
 from tests.benchmarks.report import Measurement
 from tests.benchmarks.terminal_scenarios import Bench, Figures, reply, startup
 from tests.benchmarks.terminal_server import ServerProcess
@@ -47,7 +49,8 @@ def _series(name: str, runs: int, one_run: Callable[[], Figures]) -> list[Figure
     for number in range(runs):
         print(f"  {name} run {number + 1}/{runs}", file=sys.stderr, flush=True)
         try:
-            figures = one_run()
+            speed = loop_cpu_s()
+            figures = one_run() | {"machine_loop_s": speed}
         except Exception:  # one bad run must not lose the series
             print(traceback.format_exc(limit=3), file=sys.stderr, flush=True)
             continue
@@ -97,6 +100,8 @@ def _single_tab(bench: Bench, plan: Plan) -> list[Measurement]:
                  "s", paced, "lag_s", 0.1),
         _measure("3", "1,000 tokens at 5 ms: app CPU from Enter to the end", "s",
                  paced, "cpu_s", 1.0),
+        _measure("3", "machine speed before each paced run: a fixed loop's CPU", "s",
+                 paced, "machine_loop_s", INFO),
     ]  # fmt: skip
 
 
