@@ -5,21 +5,22 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
 from copilot_tui.core.async_store import AsyncSessionStore
 from copilot_tui.core.config import Config, ProviderConfig
-from copilot_tui.core.demo_server import Behaviour, DemoServer
 from copilot_tui.core.env_providers import providers_from_env
 from copilot_tui.core.paths import store_file
 from copilot_tui.core.providers import ProviderSet
 from copilot_tui.core.turn import TurnServices
 from copilot_tui.core.warm_transport import WarmTransport
 
+if TYPE_CHECKING:
+    from copilot_tui.core.demo_server import DemoServer
+
 DEMO_PROVIDER = "demo"
-# A pace that reads like a real model: a short think, then ~50 tokens/s.
-DEMO_PACE = Behaviour(ttft=0.3, delay=0.02)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ async def open_runtime(
     providers = configured_providers(config, environ)
     demo = None
     if not providers:
-        demo = DemoServer(default=DEMO_PACE)
+        demo = _demo_server()
         providers = (
             ProviderConfig(name=DEMO_PROVIDER, base_url=demo.start(), default_model="demo"),
         )
@@ -69,6 +70,15 @@ async def open_runtime(
     return ClientRuntime(
         services=_services(config, environ, providers, store, transport), demo=demo
     )
+
+
+def _demo_server() -> DemoServer:
+    # Imported only when needed: with a provider set up, the demo's modules (~8 ms)
+    # are never loaded.
+    from copilot_tui.core.demo_server import Behaviour, DemoServer
+
+    # A pace that reads like a real model: a short think, then ~50 tokens/s.
+    return DemoServer(default=Behaviour(ttft=0.3, delay=0.02))
 
 
 def _services(
