@@ -209,5 +209,8 @@ async def test_an_error_in_one_tab_leaves_the_others_streaming(
         await wait_until(pilot, lambda: panes[0].state == panes[2].state == "streaming")
         assert panes[1].state == "error"
         await wait_until(pilot, lambda: panes[0].state == panes[2].state == "idle", timeout=20)
-        assert panes[1].query(ErrorNotice)
         assert not panes[2].query(ErrorNotice)
+        # Tab 2 was left 10 ms after its prompt was sent, maybe before it was first laid
+        # out and drew its history: its error shows when the user comes back to it.
+        app.tabs.jump(2)
+        await wait_until(pilot, lambda: bool(panes[1].query(ErrorNotice)))
