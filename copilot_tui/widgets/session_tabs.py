@@ -84,8 +84,11 @@ class SessionTabs(TabbedContent):
         return pane
 
     def activate(self, pane: SessionPane) -> None:
+        # The focus moves first, at once (`focus()` waits a turn of the loop): if the old
+        # tab's prompt still has it when a layout hides that tab, Textual hands it to a
+        # widget of the hidden tab and switches back there, and typed keys go nowhere.
+        self.screen.set_focus(pane.prompt)
         self.active = pane.id or ""
-        pane.prompt.focus()
 
     async def remove_session_pane(self, pane: SessionPane) -> None:
         self._unread.discard(pane.id or "")

@@ -113,6 +113,27 @@ async def test_picker_opens_a_stored_session_in_a_new_tab(
         assert active(app).session.session_id == "gamma"
 
 
+async def test_switching_tabs_moves_the_focus_before_the_old_tab_is_hidden(
+    make_config: ConfigFactory, tmp_path: Path
+) -> None:
+    # Had the old tab's prompt still held the focus when a layout hid it, Textual would
+    # give the focus to a widget of the hidden tab and switch back to it: after opening
+    # a session from the picker, typed keys sometimes went nowhere (5 in ~170 runs).
+    config = three_seeded(make_config)
+    state = tmp_path / "ui.json"
+    save_tabs(state, ["alpha", "beta"], active="alpha")
+    app = make_app(config, state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await restored(pilot)
+        first, second = app.tabs.panes
+        assert app.focused is first.prompt
+        app.tabs.activate(second)
+        assert app.focused is second.prompt  # at once, before any layout
+        await pilot.press(*"hi")
+        assert app.tabs.active_session_pane is second
+        assert second.prompt.text == "hi"
+
+
 async def test_deleting_an_open_session_in_the_picker_closes_its_tab(
     make_config: ConfigFactory, tmp_path: Path
 ) -> None:
