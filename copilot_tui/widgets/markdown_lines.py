@@ -8,17 +8,20 @@ last block. Text selection and links work as in any Textual text widget.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
+from markdown_it.tree import SyntaxTreeNode
 from textual.geometry import Region, Size
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
+from copilot_tui.widgets import lexers
 from copilot_tui.widgets.frames import virtual_size_without_relayout
 from copilot_tui.widgets.md_blocks import Block, MarkdownBlocks
-from copilot_tui.widgets.md_render import BLANK, Look, render_blocks, stacked
+from copilot_tui.widgets.md_render import BLANK, Look, code_languages, render_blocks, stacked
 
 HEADINGS = tuple(f"md--h{level}" for level in range(1, 7))
 # In the order of Look's fields after `headings`.
@@ -155,7 +158,21 @@ class MarkdownLines(Widget):
         lines = self._drawn.get(block.version)
         if lines is None:
             lines = render_blocks(block.nodes, self._width, self.look)
+            self._colour_code_later(block.nodes)
         return lines
+
+    def _colour_code_later(self, nodes: Iterable[SyntaxTreeNode]) -> None:
+        # Code whose lexer is not built yet was drawn plain: the lexer is built once
+        # this frame is on screen, not before it (see lexers.py).
+        unbuilt = {name for name in code_languages(nodes) if not lexers.is_built(name)}
+        if unbuilt:
+            self.call_after_refresh(self._colour_code, unbuilt)
+
+    def _colour_code(self, languages: set[str]) -> None:
+        for language in languages:
+            lexers.build(language)
+        self._drawn, self._lines = {}, None  # every block is drawn again, in colour
+        self.refresh(layout=True)
 
     @property
     def look(self) -> Look:

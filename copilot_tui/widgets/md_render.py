@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from markdown_it.tree import SyntaxTreeNode
 from rich.segment import Segment
 from textual.content import Content, Span
-from textual.highlight import highlight
 from textual.strip import Strip
 from textual.style import Style
 
+from copilot_tui.widgets import lexers
 from copilot_tui.widgets.md_tables import render_table
 
 BULLETS = ("• ", "▪ ", "‣ ", "⭑ ", "◦ ")  # by nesting depth, as Textual's Markdown has them
@@ -204,9 +204,23 @@ def _item_body(item: SyntaxTreeNode, width: int, look: Look, tight: bool) -> lis
     return [line for child in item.children for line in render_block(child, width, look)]
 
 
+def code_language(node: SyntaxTreeNode) -> str:
+    """The language a code block names (its info string's first word), else "text"."""
+    return node.info.split()[0] if node.info.strip() else "text"
+
+
+def code_languages(nodes: Iterable[SyntaxTreeNode]) -> set[str]:
+    """The languages of the code blocks in `nodes`, however deeply nested."""
+    return {
+        code_language(node)
+        for top in nodes
+        for node in top.walk()
+        if node.type in ("fence", "code_block")
+    }
+
+
 def _code(node: SyntaxTreeNode, width: int, look: Look) -> list[Strip]:
-    language = node.info.split()[0] if node.info.strip() else "text"
-    code = highlight(node.content.rstrip("\n"), language=language)
+    code = lexers.highlighted(node.content.rstrip("\n"), code_language(node))
     base = look.base + look.fence
     inner = max(width - 2 * FENCE_PAD, 1)
     pad = Segment(" " * FENCE_PAD, base.rich_style)

@@ -9,6 +9,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from copilot_tui.core.demo_replies import demo_reply, tokenize
+from copilot_tui.widgets import lexers
 from copilot_tui.widgets.frames import GROW_LINES
 from copilot_tui.widgets.markdown_lines import MarkdownLines
 from copilot_tui.widgets.messages import AssistantMessage
@@ -149,3 +150,22 @@ async def test_a_reply_draws_streamed_text_at_most_once_a_frame() -> None:
         assert view.status == "complete"
         await pilot.pause()
         assert view.content_size.height == 1  # a finished reply leaves no room
+
+
+async def test_code_is_drawn_plain_until_its_lexer_is_built_then_in_colour() -> None:
+    """The first frame never waits for a lexer (tens of ms for Pygments to build)."""
+    language = "prolog"  # built by no other test: this process has not built it yet
+    assert not lexers.is_built(language)
+    code = "parent(tom, bob).\nancestor(X, Y) :- parent(X, Y)."
+    app = ReplyApp(f"Facts:\n\n```{language}\n{code}\n```\n")
+    async with app.run_test(size=(60, 12)) as pilot:
+        first_frame = painted(app)
+        assert not lexers.is_built(language)  # the first frame did not build it
+        await pilot.pause()
+        await pilot.pause()
+        assert lexers.is_built(language)  # built once that frame was on screen
+        coloured = painted(app)
+    row = next(row for row, line in enumerate(coloured) if "parent(tom" in line.text)
+    assert coloured[row].text == first_frame[row].text  # the same lines, in the same place
+    styles_before = {segment.style for segment in first_frame[row]}
+    assert len({segment.style for segment in coloured[row]}) > len(styles_before)
