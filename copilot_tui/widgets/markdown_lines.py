@@ -172,6 +172,7 @@ class MarkdownLines(Widget):
         for language in languages:
             lexers.build(language)
         self._drawn, self._lines = {}, None  # every block is drawn again, in colour
+        self._regrown = None  # and every line repainted, not just the last ones
         self.refresh(layout=True)
 
     @property
