@@ -8,6 +8,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
+from copilot_tui.app import CopilotApp
 from copilot_tui.core.config import Config
 from copilot_tui.core.demo_server import DemoServer
 from copilot_tui.screens.dialogs import RenameScreen
@@ -37,6 +38,15 @@ def three_seeded(make_config: ConfigFactory) -> Config:
     config = make_config()
     seed_three(config, answered=True)
     return config
+
+
+def seeded_app(
+    make_config: ConfigFactory, tmp_path: Path, tabs: list[str], active: str | None = None
+) -> CopilotApp:
+    """The app on three seeded sessions, with `tabs` saved as open."""
+    state = tmp_path / "ui.json"
+    save_tabs(state, tabs, active=active)
+    return make_app(three_seeded(make_config), state)
 
 
 async def test_restart_restores_tabs_order_active_and_drafts(
@@ -76,10 +86,7 @@ async def test_first_run_opens_one_new_session(make_config: ConfigFactory, tmp_p
 async def test_a_session_deleted_elsewhere_is_skipped_with_a_notice(
     make_config: ConfigFactory, tmp_path: Path
 ) -> None:
-    config = three_seeded(make_config)
-    state = tmp_path / "ui.json"
-    save_tabs(state, ["alpha", "vanished"], active="vanished")
-    app = make_app(config, state)
+    app = seeded_app(make_config, tmp_path, ["alpha", "vanished"], active="vanished")
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         assert [p.session.session_id for p in app.tabs.panes] == ["alpha"]
@@ -98,10 +105,7 @@ async def test_session_and_model_options(make_config: ConfigFactory, tmp_path: P
 async def test_picker_opens_a_stored_session_in_a_new_tab(
     make_config: ConfigFactory, tmp_path: Path
 ) -> None:
-    config = three_seeded(make_config)
-    state = tmp_path / "ui.json"
-    save_tabs(state, ["alpha"])
-    app = make_app(config, state)
+    app = seeded_app(make_config, tmp_path, ["alpha"])
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         await pilot.press("ctrl+o")
@@ -119,10 +123,7 @@ async def test_switching_tabs_moves_the_focus_before_the_old_tab_is_hidden(
     # Had the old tab's prompt still held the focus when a layout hid it, Textual would
     # give the focus to a widget of the hidden tab and switch back to it: after opening
     # a session from the picker, typed keys sometimes went nowhere (5 in ~170 runs).
-    config = three_seeded(make_config)
-    state = tmp_path / "ui.json"
-    save_tabs(state, ["alpha", "beta"], active="alpha")
-    app = make_app(config, state)
+    app = seeded_app(make_config, tmp_path, ["alpha", "beta"], active="alpha")
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         first, second = app.tabs.panes
@@ -137,10 +138,7 @@ async def test_switching_tabs_moves_the_focus_before_the_old_tab_is_hidden(
 async def test_deleting_an_open_session_in_the_picker_closes_its_tab(
     make_config: ConfigFactory, tmp_path: Path
 ) -> None:
-    config = three_seeded(make_config)
-    state = tmp_path / "ui.json"
-    save_tabs(state, ["alpha", "beta"], active="alpha")
-    app = make_app(config, state)
+    app = seeded_app(make_config, tmp_path, ["alpha", "beta"], active="alpha")
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         await pilot.press("ctrl+o")
@@ -186,10 +184,7 @@ async def test_rename_copy_and_export(
     make_config: ConfigFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    config = three_seeded(make_config)
-    state = tmp_path / "ui.json"
-    save_tabs(state, ["alpha"])
-    app = make_app(config, state)
+    app = seeded_app(make_config, tmp_path, ["alpha"])
     async with app.run_test(size=(120, 40)) as pilot:
         await restored(pilot)
         await pilot.press("f2")
