@@ -80,6 +80,7 @@ class MarkdownLines(Widget):
         self._lines: list[Strip] | None = None
         self._regrown: Region | None = None
         self._grow_step = 1
+        self._uncoloured: set[str] = set()  # languages drawn plain: their lexer is not built
 
     @property
     def grow_step(self) -> int:
@@ -163,14 +164,17 @@ class MarkdownLines(Widget):
 
     def _colour_code_later(self, nodes: Iterable[SyntaxTreeNode]) -> None:
         # Code whose lexer is not built yet was drawn plain: the lexer is built once
-        # this frame is on screen, not before it (see lexers.py).
+        # this frame is on screen, not before it (see lexers.py). One colouring a view,
+        # however many of its blocks (or streamed frames) drew plain code meanwhile.
         unbuilt = {name for name in code_languages(nodes) if not lexers.is_built(name)}
-        if unbuilt:
-            self.call_after_refresh(self._colour_code, unbuilt)
+        if unbuilt and not self._uncoloured:
+            self.call_after_refresh(self._colour_code)
+        self._uncoloured |= unbuilt
 
-    def _colour_code(self, languages: set[str]) -> None:
-        for language in languages:
+    def _colour_code(self) -> None:
+        for language in self._uncoloured:
             lexers.build(language)
+        self._uncoloured.clear()
         self._drawn, self._lines = {}, None  # every block is drawn again, in colour
         self._regrown = None  # and every line repainted, not just the last ones
         self.refresh(layout=True)
